@@ -1,0 +1,179 @@
+// Package duckdb is Waymark's embedded storage engine: one DuckDB database
+// file under the data directory, nothing to install.
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/waymark-analytics/waymark"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+//go:embed query/*.sql
+var queries embed.FS
+
+// query returns the SQL of query/name.sql; a missing file is a build bug.
+func query(name string) string {
+	b, err := queries.ReadFile("query/" + name + ".sql")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// Options tune the engine.
+type Options struct {
+	// CheckpointThreshold bounds the write-ahead log: DuckDB checkpoints
+	// once the WAL grows past it, so recovery after a crash replays at most
+	// this much. Empty means 64MB.
+	CheckpointThreshold string
+}
+
+// Store is a DuckDB database file holding projects, events, identities and
+// dead letters.
+type Store struct {
+	db *sql.DB
+
+	// Writes are serialised on one connection that owns the appender, so a
+	// whole group of requests lands in one transaction.
+	writeMu  sync.Mutex
+	writer   *sql.Conn
+	appender *duckdb.Appender
+	seen     *messageSet
+}
+
+// Open opens or creates the database file at path and brings its schema up to
+// date. A file locked by another process yields a KindUnavailable error.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	connector, err := duckdb.NewConnector(path, nil)
+	if err != nil {
+		if strings.Contains(err.Error(), "lock") {
+			return nil, &waymark.Error{Kind: waymark.KindUnavailable, Message: "database " + path + " is in use by another process", Err: err}
+		}
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s := &Store{db: sql.OpenDB(connector)}
+	if err := s.init(ctx, opts); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) init(ctx context.Context, opts Options) error {
+	threshold := opts.CheckpointThreshold
+	if threshold == "" {
+		threshold = "64MB"
+	}
+	if _, err := s.db.ExecContext(ctx, "SET checkpoint_threshold = "+quote(threshold)); err != nil {
+		return fmt.Errorf("set checkpoint threshold: %w", err)
+	}
+	if err := migrate(ctx, s.db); err != nil {
+		return err
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	s.writer = conn
+	if err := s.newAppender(); err != nil {
+		return err
+	}
+	s.seen, err = loadMessageSet(ctx, s.db)
+	return err
+}
+
+func (s *Store) newAppender() error {
+	return s.writer.Raw(func(c any) error {
+		a, err := duckdb.NewAppenderFromConn(c.(driver.Conn), "", "events")
+		s.appender = a
+		return err
+	})
+}
+
+// Close flushes and closes the database; DuckDB checkpoints on close.
+func (s *Store) Close() error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var errs []error
+	if s.appender != nil {
+		errs = append(errs, s.appender.Close())
+	}
+	if s.writer != nil {
+		errs = append(errs, s.writer.Close())
+	}
+	errs = append(errs, s.db.Close())
+	return errors.Join(errs...)
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// migrate applies the numbered files in migrations/ that the database has not
+// recorded yet, each in its own transaction.
+func migrate(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT now())`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var current int
+	if err := db.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&current); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		base := path.Base(name)
+		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with its number", base)
+		}
+		if version <= current {
+			continue
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		if err := applyMigration(ctx, db, version, base, string(body)); err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+func applyMigration(ctx context.Context, db *sql.DB, version int, name, body string) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", version, name); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// quote makes a SQL string literal, for settings that cannot be parameters.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -1,0 +1,1 @@
+SELECT id, name, write_key, read_key, created_at FROM projects ORDER BY created_at, id

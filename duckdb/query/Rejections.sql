@@ -1,0 +1,4 @@
+SELECT coalesce(message_id, ''), reason, payload, received_at
+FROM rejected
+WHERE project_id = ?
+ORDER BY received_at

@@ -1,0 +1,196 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/waymark-analytics/waymark"
+)
+
+// ExportEvents calls fn with every stored event of the project, oldest first,
+// and the id of the person it resolves to now.
+func (s *Store) ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error {
+	rows, err := s.db.QueryContext(ctx, query("ExportEvents"), projectID)
+	if err != nil {
+		return fmt.Errorf("export events: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e := waymark.Event{ProjectID: projectID}
+		var (
+			name, userID, anonymousID, groupID, previousID            sql.NullString
+			originalTimestamp, sentAt                                 sql.NullTime
+			url, host, path, title, referrer, referrerHost            sql.NullString
+			source, medium, campaign, term, content, clickID, channel sql.NullString
+			browser, browserVersion, os, osVersion, deviceType        sql.NullString
+			ip, country, region, city, currency                       sql.NullString
+			revenue                                                   sql.NullFloat64
+			properties, traits, context, integrations                 jsonColumn
+			typ, personID                                             string
+		)
+		if err := rows.Scan(&e.MessageID, &typ, &name, &userID, &anonymousID, &groupID, &previousID,
+			&e.Timestamp, &originalTimestamp, &sentAt, &e.ReceivedAt,
+			&url, &host, &path, &title, &referrer, &referrerHost,
+			&source, &medium, &campaign, &term, &content, &clickID, &channel,
+			&browser, &browserVersion, &os, &osVersion, &deviceType,
+			&ip, &country, &region, &city,
+			&revenue, &currency,
+			&properties, &traits, &context, &integrations,
+			&personID); err != nil {
+			return fmt.Errorf("export events: %w", err)
+		}
+		e.Type = waymark.MessageType(typ)
+		e.Name, e.UserID, e.AnonymousID, e.GroupID, e.PreviousID = name.String, userID.String, anonymousID.String, groupID.String, previousID.String
+		e.Timestamp, e.ReceivedAt = e.Timestamp.UTC(), e.ReceivedAt.UTC()
+		e.OriginalTimestamp, e.SentAt = utcOrZero(originalTimestamp), utcOrZero(sentAt)
+		e.Page = waymark.PageInfo{URL: url.String, Host: host.String, Path: path.String, Title: title.String, Referrer: referrer.String, ReferrerHost: referrerHost.String}
+		e.Campaign = waymark.Campaign{Source: source.String, Medium: medium.String, Name: campaign.String, Term: term.String, Content: content.String, ClickID: clickID.String, Channel: channel.String}
+		e.Device = waymark.Device{Browser: browser.String, BrowserVersion: browserVersion.String, OS: os.String, OSVersion: osVersion.String, Type: deviceType.String}
+		e.Geo = waymark.Geo{IP: ip.String, Country: country.String, Region: region.String, City: city.String}
+		if revenue.Valid {
+			e.Revenue = &waymark.Money{Amount: revenue.Float64, Currency: currency.String}
+		}
+		e.Properties, e.Traits, e.Context, e.Integrations = properties.raw, traits.raw, context.raw, integrations.raw
+		if err := fn(&e, personID); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Rejections calls fn with every dead letter of the project, oldest first.
+func (s *Store) Rejections(ctx context.Context, projectID string, fn func(r *waymark.Rejection) error) error {
+	rows, err := s.db.QueryContext(ctx, query("Rejections"), projectID)
+	if err != nil {
+		return fmt.Errorf("list rejections: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r := waymark.Rejection{ProjectID: projectID}
+		var payload string
+		if err := rows.Scan(&r.MessageID, &r.Reason, &payload, &r.ReceivedAt); err != nil {
+			return fmt.Errorf("list rejections: %w", err)
+		}
+		r.Payload = json.RawMessage(payload)
+		r.ReceivedAt = r.ReceivedAt.UTC()
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Person returns the person a distinct id resolves to: all their ids, their
+// latest traits and when they were first and last seen.
+func (s *Store) Person(ctx context.Context, projectID, distinctID string) (waymark.Person, error) {
+	p := waymark.Person{Traits: map[string]any{}}
+	rows, err := s.db.QueryContext(ctx, query("PersonOf"),
+		sql.Named("project", projectID), sql.Named("id", distinctID))
+	if err != nil {
+		return p, fmt.Errorf("resolve person: %w", err)
+	}
+	for rows.Next() {
+		var member sql.NullString
+		if err := rows.Scan(&p.ID, &member); err != nil {
+			rows.Close()
+			return p, err
+		}
+		if member.Valid {
+			p.IDs = append(p.IDs, member.String)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return p, err
+	}
+	if len(p.IDs) == 0 {
+		p.IDs = []string{p.ID}
+	}
+	var first, last sql.NullTime
+	if err := s.db.QueryRowContext(ctx, query("PersonSeen"), projectID, p.IDs).Scan(&first, &last); err != nil {
+		return p, fmt.Errorf("person activity: %w", err)
+	}
+	if !first.Valid {
+		return p, waymark.Errorf(waymark.KindNotFound, "no person with id %q", distinctID)
+	}
+	p.FirstSeen, p.LastSeen = first.Time.UTC(), last.Time.UTC()
+	traits, err := s.db.QueryContext(ctx, query("PersonTraits"), projectID, p.IDs)
+	if err != nil {
+		return p, fmt.Errorf("person traits: %w", err)
+	}
+	defer traits.Close()
+	for traits.Next() {
+		var raw jsonColumn
+		if err := traits.Scan(&raw); err != nil {
+			return p, err
+		}
+		var set map[string]any
+		if json.Unmarshal(raw.raw, &set) == nil {
+			for k, v := range set {
+				p.Traits[k] = v
+			}
+		}
+	}
+	return p, traits.Err()
+}
+
+// Projects lists every project with its keys.
+func (s *Store) Projects(ctx context.Context) ([]waymark.Project, error) {
+	rows, err := s.db.QueryContext(ctx, query("Projects"))
+	if err != nil {
+		return nil, fmt.Errorf("list projects: %w", err)
+	}
+	defer rows.Close()
+	var projects []waymark.Project
+	for rows.Next() {
+		var p waymark.Project
+		if err := rows.Scan(&p.ID, &p.Name, &p.WriteKey, &p.ReadKey, &p.CreatedAt); err != nil {
+			return nil, err
+		}
+		p.CreatedAt = p.CreatedAt.UTC()
+		projects = append(projects, p)
+	}
+	return projects, rows.Err()
+}
+
+// CreateProject stores a new project.
+func (s *Store) CreateProject(ctx context.Context, p waymark.Project) error {
+	_, err := s.db.ExecContext(ctx,
+		"INSERT INTO projects (id, name, write_key, read_key, created_at) VALUES (?, ?, ?, ?, ?)",
+		p.ID, p.Name, p.WriteKey, p.ReadKey, p.CreatedAt.UTC())
+	if err != nil {
+		return &waymark.Error{Kind: waymark.KindConflict, Message: "project " + p.ID + " or its keys already exist", Err: err}
+	}
+	return nil
+}
+
+// jsonColumn scans a nullable JSON column into raw bytes.
+type jsonColumn struct{ raw json.RawMessage }
+
+func (j *jsonColumn) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		j.raw = nil
+	case string:
+		j.raw = json.RawMessage(v)
+	case []byte:
+		j.raw = append(json.RawMessage(nil), v...)
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		j.raw = b
+	}
+	return nil
+}
+
+func utcOrZero(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}

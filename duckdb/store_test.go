@@ -1,0 +1,121 @@
+package duckdb
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/waymark-analytics/waymark"
+)
+
+func openTest(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "waymark.db")
+	s, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+func testEvent(id, anon string, ts time.Time) waymark.Event {
+	return waymark.Event{
+		ProjectID: "p", MessageID: id, Type: waymark.Track, Name: "Viewed",
+		AnonymousID: anon, Timestamp: ts, ReceivedAt: ts,
+		Properties: json.RawMessage(`{"a":1}`),
+	}
+}
+
+func exportIDs(t *testing.T, s *Store) []string {
+	t.Helper()
+	var ids []string
+	err := s.ExportEvents(context.Background(), "p", func(e *waymark.Event, person string) error {
+		ids = append(ids, e.MessageID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func TestWriteDeduplicatesAcrossBatchesAndRestarts(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTest(t)
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC)
+	dup, err := s.Write(ctx, []waymark.Event{testEvent("m1", "a", t0), testEvent("m2", "a", t0), testEvent("m1", "a", t0)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []bool{false, false, true}; !equal(dup, want) {
+		t.Fatalf("first write duplicates = %v, want %v", dup, want)
+	}
+	s.Close()
+
+	s, err = Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	dup, err = s.Write(ctx, []waymark.Event{testEvent("m2", "a", t0), testEvent("m3", "a", t0)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []bool{true, false}; !equal(dup, want) {
+		t.Fatalf("after restart duplicates = %v, want %v", dup, want)
+	}
+	if got := exportIDs(t, s); len(got) != 3 {
+		t.Fatalf("stored %v, want m1 m2 m3 once each", got)
+	}
+}
+
+func TestExportRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC)
+	in := waymark.Event{
+		ProjectID: "p", MessageID: "m1", Type: waymark.Page, Name: "Pricing",
+		UserID: "u1", AnonymousID: "a1", Timestamp: t0, OriginalTimestamp: t0.Add(time.Hour),
+		SentAt: t0.Add(time.Hour + time.Second), ReceivedAt: t0.Add(time.Second),
+		Properties: json.RawMessage(`{"path":"/pricing"}`), Context: json.RawMessage(`{"ip":"1.2.3.4"}`),
+		Page:     waymark.PageInfo{URL: "https://x.io/pricing", Host: "x.io", Path: "/pricing"},
+		Campaign: waymark.Campaign{Source: "google", Medium: "cpc", ClickID: "gclid", Channel: waymark.ChannelPaidSearch},
+		Device:   waymark.Device{Browser: "Chrome", Type: "desktop"},
+		Geo:      waymark.Geo{IP: "1.2.3.4", Country: "NL"},
+		Revenue:  &waymark.Money{Amount: 12.5, Currency: "EUR"},
+	}
+	if _, err := s.Write(ctx, []waymark.Event{in}, []waymark.Rejection{{ProjectID: "p", Reason: "bad", Payload: json.RawMessage(`{}`), ReceivedAt: t0}}); err != nil {
+		t.Fatal(err)
+	}
+	var out waymark.Event
+	var person string
+	s.ExportEvents(ctx, "p", func(e *waymark.Event, p string) error { out, person = *e, p; return nil })
+	if person != "u1" {
+		t.Errorf("person = %q, want u1", person)
+	}
+	a, _ := json.Marshal(in)
+	b, _ := json.Marshal(out)
+	if string(a) != string(b) {
+		t.Errorf("round trip changed the event:\n in %s\nout %s", a, b)
+	}
+	var reasons []string
+	s.Rejections(ctx, "p", func(r *waymark.Rejection) error { reasons = append(reasons, r.Reason); return nil })
+	if len(reasons) != 1 || reasons[0] != "bad" {
+		t.Errorf("rejections = %v", reasons)
+	}
+}
+
+func equal(a, b []bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
