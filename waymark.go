@@ -141,9 +141,9 @@ type Project struct {
 // Person is one human as identity resolution sees them: every distinct id
 // merged into them, their latest traits and when they were first and last seen.
 type Person struct {
-	ID        string
-	IDs       []string
-	Traits    map[string]any
-	FirstSeen time.Time
-	LastSeen  time.Time
+	ID        string         `json:"id"`
+	IDs       []string       `json:"ids"`
+	Traits    map[string]any `json:"traits"`
+	FirstSeen time.Time      `json:"firstSeen"`
+	LastSeen  time.Time      `json:"lastSeen"`
 }

@@ -119,3 +119,45 @@ func equal(a, b []bool) bool {
 	}
 	return true
 }
+
+func TestIdentityMergesAreRetroactive(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	identify := func(id, user, anon string, at time.Time, traits string) waymark.Event {
+		return waymark.Event{ProjectID: "p", MessageID: id, Type: waymark.Identify, UserID: user, AnonymousID: anon,
+			Timestamp: at, ReceivedAt: at, Traits: json.RawMessage(traits)}
+	}
+	// Two devices browse anonymously, then sign up on both, in separate batches.
+	batches := [][]waymark.Event{
+		{testEvent("phone", "A1", t0), testEvent("laptop", "A2", t0.Add(time.Minute))},
+		{identify("i1", "U", "A1", t0.Add(time.Hour), `{"plan":"free","email":"u@x.io"}`)},
+		{identify("i2", "U", "A2", t0.Add(2*time.Hour), `{"plan":"pro"}`), testEvent("other", "B", t0)},
+	}
+	for _, b := range batches {
+		if _, err := s.Write(ctx, b, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	persons := map[string]string{}
+	s.ExportEvents(ctx, "p", func(e *waymark.Event, p string) error { persons[e.MessageID] = p; return nil })
+	want := map[string]string{"phone": "U", "laptop": "U", "i1": "U", "i2": "U", "other": "B"}
+	for id, p := range want {
+		if persons[id] != p {
+			t.Errorf("event %s belongs to %q, want %q", id, persons[id], p)
+		}
+	}
+	p, err := s.Person(ctx, "p", "A2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ID != "U" || len(p.IDs) != 3 || !p.FirstSeen.Equal(t0) || !p.LastSeen.Equal(t0.Add(2*time.Hour)) {
+		t.Errorf("person = %+v", p)
+	}
+	if p.Traits["plan"] != "pro" || p.Traits["email"] != "u@x.io" {
+		t.Errorf("traits = %v, want the latest plan and the earlier email", p.Traits)
+	}
+	if _, err := s.Person(ctx, "p", "nobody"); waymark.ErrorKind(err) != waymark.KindNotFound {
+		t.Errorf("unknown person: err = %v, want not found", err)
+	}
+}
