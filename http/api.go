@@ -1,0 +1,71 @@
+package http
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/segment"
+)
+
+// projectHandlerFunc is a query API handler for the project of the read key.
+type projectHandlerFunc func(w http.ResponseWriter, r *http.Request, project waymark.Project) error
+
+// withReadKey authenticates the query API with a project's read key, sent as
+// "Authorization: Bearer KEY" or as the basic-auth user.
+func (s *Server) withReadKey(fn projectHandlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok {
+			key, _, _ = r.BasicAuth()
+		}
+		if key == "" {
+			return waymark.Errorf(waymark.KindUnauthorized, "a read key is required: send \"Authorization: Bearer KEY\"")
+		}
+		project, err := s.keys.lookup(r.Context(), key, true)
+		if err != nil {
+			return err
+		}
+		return fn(w, r, project)
+	}
+}
+
+// exportEvents streams every stored event as NDJSON, the format of
+// `waymark export`.
+func (s *Server) exportEvents(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	out := bufio.NewWriter(w)
+	enc := json.NewEncoder(out)
+	err := s.store.ExportEvents(r.Context(), project.ID, func(e *waymark.Event, personID string) error {
+		return enc.Encode(segment.Export(e, personID))
+	})
+	if err != nil {
+		return err
+	}
+	return out.Flush()
+}
+
+// exportRejected streams the dead letters as NDJSON.
+func (s *Server) exportRejected(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	out := bufio.NewWriter(w)
+	enc := json.NewEncoder(out)
+	err := s.store.Rejections(r.Context(), project.ID, func(rej *waymark.Rejection) error {
+		return enc.Encode(segment.ExportRejection(rej))
+	})
+	if err != nil {
+		return err
+	}
+	return out.Flush()
+}
+
+// person returns the person a distinct id resolves to.
+func (s *Server) person(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
+	p, err := s.store.Person(r.Context(), project.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}

@@ -1,0 +1,156 @@
+package http
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/ingest"
+	"github.com/waymark-analytics/waymark/segment"
+)
+
+// ingestResponse keeps Segment's {"success": true} and adds what happened to
+// each message, so a sender can see which were rejected and why.
+type ingestResponse struct {
+	Success    bool              `json:"success"`
+	Accepted   int               `json:"accepted"`
+	Duplicates int               `json:"duplicates"`
+	Rejected   []ingest.Rejected `json:"rejected"`
+}
+
+// ingest handles one Segment endpoint; typ is empty for batch and import.
+// Invalid messages are kept as dead letters and reported, never fail the
+// request: Segment's SDKs retry any non-2xx answer, which would only resend
+// the whole batch.
+func (s *Server) ingest(typ waymark.MessageType) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		receivedAt := s.now()
+		headerKey, hasHeaderKey := writeKeyFromHeader(r)
+		if hasHeaderKey {
+			if _, err := s.keys.lookup(r.Context(), headerKey, false); err != nil {
+				return err
+			}
+		}
+		body, err := readBody(r)
+		if err != nil {
+			return err
+		}
+		payload, err := segment.DecodePayload(body, typ)
+		if err != nil {
+			return err
+		}
+		key := headerKey
+		if !hasHeaderKey {
+			key = payload.WriteKey
+		}
+		if key == "" {
+			return waymark.Errorf(waymark.KindUnauthorized, "a write key is required: send it as the basic-auth user or as writeKey in the body")
+		}
+		project, err := s.keys.lookup(r.Context(), key, false)
+		if err != nil {
+			return err
+		}
+		batch := s.pipeline.Process(project.ID, payload, receivedAt)
+		duplicate, err := s.writer.Write(r.Context(), batch.Events, batch.Rejections)
+		if err != nil {
+			return err
+		}
+		resp := ingestResponse{Success: true, Accepted: len(batch.Events), Rejected: batch.Rejected}
+		if resp.Rejected == nil {
+			resp.Rejected = []ingest.Rejected{}
+		}
+		for _, d := range duplicate {
+			if d {
+				resp.Duplicates++
+				resp.Accepted--
+			}
+		}
+		return writeJSON(w, http.StatusOK, resp)
+	}
+}
+
+// writeKeyFromHeader reads the write key from basic auth: the user, with or
+// without the trailing colon that Segment's libraries send.
+func writeKeyFromHeader(r *http.Request) (string, bool) {
+	user, _, ok := r.BasicAuth()
+	if !ok || user == "" {
+		return "", false
+	}
+	return user, true
+}
+
+// readBody reads a request body of at most segment.MaxBatchBytes, after gzip
+// decoding when the client compressed it.
+func readBody(r *http.Request) ([]byte, error) {
+	var src io.Reader = http.MaxBytesReader(nil, r.Body, segment.MaxBatchBytes+1)
+	if strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") {
+		zr, err := gzip.NewReader(src)
+		if err != nil {
+			return nil, waymark.Errorf(waymark.KindInvalid, "body is not valid gzip: %v", err)
+		}
+		defer zr.Close()
+		src = zr
+	}
+	var buf bytes.Buffer
+	n, err := buf.ReadFrom(io.LimitReader(src, segment.MaxBatchBytes+1))
+	if n > segment.MaxBatchBytes || isMaxBytes(err) {
+		return nil, waymark.Errorf(waymark.KindTooLarge, "request body is larger than %d KB; send at most 500 KB and 2,500 events per batch", segment.MaxBatchBytes>>10)
+	}
+	if err != nil {
+		return nil, waymark.Errorf(waymark.KindInvalid, "reading body: %v", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func isMaxBytes(err error) bool {
+	_, ok := err.(*http.MaxBytesError)
+	return ok
+}
+
+// settings answers analytics.js's settings request so it can load against
+// this server instead of Segment's CDN: its only destination is us.
+func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.keys.lookup(r.Context(), r.PathValue("writeKey"), false); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{
+		"integrations": map[string]any{
+			"Segment.io": map[string]any{
+				"apiKey":   r.PathValue("writeKey"),
+				"apiHost":  fmt.Sprintf("%s/v1", r.Host),
+				"protocol": scheme(r),
+			},
+		},
+		"plan":                 map[string]any{"track": map[string]any{"__default": map[string]any{"enabled": true}}},
+		"edgeFunction":         map[string]any{},
+		"analyticsNextEnabled": true,
+	})
+}
+
+func scheme(r *http.Request) string {
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		return "https"
+	}
+	return "http"
+}
+
+// cors lets browser SDKs on any site post events. No credentials are allowed:
+// the write key travels in the request, never in a cookie.
+func cors(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/v1/") {
+			h := w.Header()
+			h.Set("Access-Control-Allow-Origin", "*")
+			h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Content-Encoding")
+			h.Set("Access-Control-Max-Age", "86400")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func preflight(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }

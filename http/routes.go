@@ -1,0 +1,43 @@
+package http
+
+import (
+	"net/http"
+
+	"github.com/waymark-analytics/waymark"
+)
+
+// Handler returns the whole route table.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.handle(s.healthz))
+
+	// Segment HTTP Tracking API, with analytics.js's short forms.
+	for _, route := range []struct {
+		long, short string
+		typ         waymark.MessageType
+	}{
+		{"track", "t", waymark.Track},
+		{"identify", "i", waymark.Identify},
+		{"page", "p", waymark.Page},
+		{"screen", "s", waymark.Screen},
+		{"group", "g", waymark.Group},
+		{"alias", "a", waymark.Alias},
+		{"batch", "b", ""},
+		{"import", "", ""},
+	} {
+		h := s.handle(s.ingest(route.typ))
+		mux.HandleFunc("POST /v1/"+route.long, h)
+		if route.short != "" {
+			mux.HandleFunc("POST /v1/"+route.short, h)
+		}
+	}
+	mux.HandleFunc("OPTIONS /v1/", preflight)
+	mux.HandleFunc("GET /v1/projects/{writeKey}/settings", s.handle(s.settings))
+
+	// Query API, read key required.
+	mux.HandleFunc("GET /api/v1/events", s.handle(s.withReadKey(s.exportEvents)))
+	mux.HandleFunc("GET /api/v1/rejected", s.handle(s.withReadKey(s.exportRejected)))
+	mux.HandleFunc("GET /api/v1/persons/{id}", s.handle(s.withReadKey(s.person)))
+
+	return cors(mux)
+}

@@ -1,0 +1,153 @@
+// Package http serves Waymark over HTTP: the Segment-compatible collector
+// under /v1/, the query API under /api/v1/ and the health check.
+package http
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/ingest"
+)
+
+// EventWriter stores events durably; ingest.Writer is the one in use.
+type EventWriter interface {
+	Write(ctx context.Context, events []waymark.Event, rejections []waymark.Rejection) (duplicate []bool, err error)
+}
+
+// Store is what the query API reads.
+type Store interface {
+	Ping(ctx context.Context) error
+	Projects(ctx context.Context) ([]waymark.Project, error)
+	ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error
+	Rejections(ctx context.Context, projectID string, fn func(r *waymark.Rejection) error) error
+	Person(ctx context.Context, projectID, distinctID string) (waymark.Person, error)
+}
+
+// Server holds what the handlers need. Create it with New.
+type Server struct {
+	store    Store
+	writer   EventWriter
+	pipeline *ingest.Pipeline
+	logger   *slog.Logger
+	now      func() time.Time
+	keys     *keyCache
+}
+
+// New returns a server over store that ingests through pipeline into writer.
+func New(store Store, writer EventWriter, pipeline *ingest.Pipeline, logger *slog.Logger) *Server {
+	return &Server{
+		store:    store,
+		writer:   writer,
+		pipeline: pipeline,
+		logger:   logger,
+		now:      time.Now,
+		keys:     &keyCache{store: store},
+	}
+}
+
+// handlerFunc is an HTTP handler that returns its error instead of writing it,
+// so that errors become responses in exactly one place: handle.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		err := fn(w, r)
+		if err == nil {
+			return
+		}
+		status := statusOf(err)
+		if status >= 500 {
+			s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+		if status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", "1")
+		}
+		writeJSON(w, status, map[string]any{"success": false, "error": waymark.ErrorMessage(err)})
+	}
+}
+
+// statusOf maps error kinds to HTTP status codes; the only such mapping.
+func statusOf(err error) int {
+	switch waymark.ErrorKind(err) {
+	case waymark.KindInvalid:
+		return http.StatusBadRequest
+	case waymark.KindNotFound:
+		return http.StatusNotFound
+	case waymark.KindUnauthorized:
+		return http.StatusUnauthorized
+	case waymark.KindConflict:
+		return http.StatusConflict
+	case waymark.KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case waymark.KindUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	return json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	if err := s.store.Ping(r.Context()); err != nil {
+		return &waymark.Error{Kind: waymark.KindUnavailable, Message: "store unavailable", Err: err}
+	}
+	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// keyCache maps keys to projects. It reloads from the store on a miss, at most
+// once a second, so a client hammering with a wrong key cannot load the store.
+type keyCache struct {
+	store Store
+
+	mu       sync.Mutex
+	write    map[string]waymark.Project
+	read     map[string]waymark.Project
+	loadedAt time.Time
+}
+
+func (c *keyCache) lookup(ctx context.Context, key string, read bool) (waymark.Project, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.find(key, read); ok {
+		return p, nil
+	}
+	if time.Since(c.loadedAt) > time.Second {
+		projects, err := c.store.Projects(ctx)
+		if err != nil {
+			return waymark.Project{}, err
+		}
+		c.loadedAt = time.Now()
+		c.write = make(map[string]waymark.Project, len(projects))
+		c.read = make(map[string]waymark.Project, len(projects))
+		for _, p := range projects {
+			c.write[p.WriteKey] = p
+			c.read[p.ReadKey] = p
+		}
+		if p, ok := c.find(key, read); ok {
+			return p, nil
+		}
+	}
+	kind := "write"
+	if read {
+		kind = "read"
+	}
+	return waymark.Project{}, waymark.Errorf(waymark.KindUnauthorized, "unknown %s key", kind)
+}
+
+func (c *keyCache) find(key string, read bool) (waymark.Project, bool) {
+	m := c.write
+	if read {
+		m = c.read
+	}
+	p, ok := m[key]
+	return p, ok && key != ""
+}
