@@ -133,8 +133,8 @@ func ndjsonMessages(r io.Reader, fn func(json.RawMessage) error) error {
 // importSink writes messages into the store, or, when a running server holds
 // the database, posts them to its /v1/import endpoint.
 type importSink struct {
-	local    *localImport
-	remote   *runningServer
+	local                          *localImport
+	remote                         *runningServer
 	accepted, duplicates, rejected int
 }
 

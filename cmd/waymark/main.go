@@ -26,6 +26,7 @@ var commands = []struct {
 	{"serve", "run the collector, query API and dashboard on one port", &serveCommand{}},
 	{"import", "import events from NDJSON (Segment format) or CSV files", &importCommand{}},
 	{"export", "write every stored event as NDJSON in Segment format", &exportCommand{}},
+	{"bench", "measure ingest throughput against DuckDB's bare appender", &benchCommand{}},
 	{"version", "print the version", &versionCommand{}},
 }
 
