@@ -39,4 +39,3 @@ func AppendBare(ctx context.Context, path string, events []waymark.Event) error 
 		return a.Close()
 	})
 }
-
