@@ -2,7 +2,6 @@ package http
 
 import (
 	"bufio"
-	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -17,9 +16,9 @@ type projectHandlerFunc func(w http.ResponseWriter, r *http.Request, project way
 // "Authorization: Bearer KEY" or as the basic-auth user.
 func (s *Server) withReadKey(fn projectHandlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok {
-			key, _, _ = r.BasicAuth()
+		key := basicAuthUser(r)
+		if scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
+			key = token
 		}
 		if key == "" {
 			return waymark.Errorf(waymark.KindUnauthorized, "a read key is required: send \"Authorization: Bearer KEY\"")
@@ -37,7 +36,7 @@ func (s *Server) withReadKey(fn projectHandlerFunc) handlerFunc {
 func (s *Server) exportEvents(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	out := bufio.NewWriter(w)
-	enc := json.NewEncoder(out)
+	enc := segment.NewEncoder(out)
 	err := s.store.ExportEvents(r.Context(), project.ID, func(e *waymark.Event, personID string) error {
 		return enc.Encode(segment.Export(e, personID))
 	})
@@ -51,7 +50,7 @@ func (s *Server) exportEvents(w http.ResponseWriter, r *http.Request, project wa
 func (s *Server) exportRejected(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	out := bufio.NewWriter(w)
-	enc := json.NewEncoder(out)
+	enc := segment.NewEncoder(out)
 	err := s.store.Rejections(r.Context(), project.ID, func(rej *waymark.Rejection) error {
 		return enc.Encode(segment.ExportRejection(rej))
 	})

@@ -3,6 +3,7 @@ package http
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -76,11 +77,26 @@ func (s *Server) ingest(typ waymark.MessageType) handlerFunc {
 // writeKeyFromHeader reads the write key from basic auth: the user, with or
 // without the trailing colon that Segment's libraries send.
 func writeKeyFromHeader(r *http.Request) (string, bool) {
-	user, _, ok := r.BasicAuth()
-	if !ok || user == "" {
-		return "", false
+	user := basicAuthUser(r)
+	return user, user != ""
+}
+
+// basicAuthUser returns the user of "Authorization: Basic", or "". Unlike
+// http.Request.BasicAuth it also takes credentials without a colon, as some
+// clients send a key alone.
+func basicAuthUser(r *http.Request) string {
+	if user, _, ok := r.BasicAuth(); ok {
+		return user
 	}
-	return user, true
+	scheme, credentials, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Basic") {
+		return ""
+	}
+	user, err := base64.StdEncoding.DecodeString(credentials)
+	if err != nil {
+		return ""
+	}
+	return string(user) // BasicAuth took any with a colon
 }
 
 // readBody reads a request body of at most segment.MaxBatchBytes, after gzip

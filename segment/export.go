@@ -2,6 +2,7 @@ package segment
 
 import (
 	"encoding/json"
+	"io"
 
 	"github.com/waymark-analytics/waymark"
 )
@@ -41,4 +42,12 @@ func ExportRejection(r *waymark.Rejection) ExportedRejection {
 		ReceivedAt: formatTime(r.ReceivedAt),
 		Payload:    payload,
 	}
+}
+
+// NewEncoder returns a JSON encoder for export lines. It leaves <, > and &
+// unescaped so that exported properties read, and re-import, as they were sent.
+func NewEncoder(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	nethttp "net/http"
@@ -58,7 +57,7 @@ func export(ctx context.Context, dir string, rejected bool, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(w)
+	enc := segment.NewEncoder(w)
 	for _, p := range projects {
 		if rejected {
 			err = store.Rejections(ctx, p.ID, func(r *waymark.Rejection) error {
