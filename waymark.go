@@ -147,3 +147,13 @@ type Person struct {
 	FirstSeen time.Time      `json:"firstSeen"`
 	LastSeen  time.Time      `json:"lastSeen"`
 }
+
+// GroupProfile is an account or organisation that persons belong to, from
+// group calls: its latest traits and the persons who joined it.
+type GroupProfile struct {
+	ID        string         `json:"id"`
+	Traits    map[string]any `json:"traits"`
+	Members   []string       `json:"members"`
+	FirstSeen time.Time      `json:"firstSeen"`
+	LastSeen  time.Time      `json:"lastSeen"`
+}

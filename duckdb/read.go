@@ -117,24 +117,66 @@ func (s *Store) Person(ctx context.Context, projectID, distinctID string) (wayma
 		return p, waymark.Errorf(waymark.KindNotFound, "no person with id %q", distinctID)
 	}
 	p.FirstSeen, p.LastSeen = first.Time.UTC(), last.Time.UTC()
-	traits, err := s.db.QueryContext(ctx, query("PersonTraits"), projectID, p.IDs)
+	rows, err = s.db.QueryContext(ctx, query("PersonTraits"), projectID, p.IDs)
 	if err != nil {
 		return p, fmt.Errorf("person traits: %w", err)
 	}
-	defer traits.Close()
-	for traits.Next() {
-		var raw jsonColumn
-		if err := traits.Scan(&raw); err != nil {
-			return p, err
+	_, _, err = latestTraits(rows, p.Traits)
+	return p, err
+}
+
+// Group returns a group's latest traits, from its group calls, and the
+// persons who joined it.
+func (s *Store) Group(ctx context.Context, projectID, groupID string) (waymark.GroupProfile, error) {
+	g := waymark.GroupProfile{ID: groupID, Traits: map[string]any{}}
+	rows, err := s.db.QueryContext(ctx, query("GroupTraits"), projectID, groupID)
+	if err != nil {
+		return g, fmt.Errorf("group traits: %w", err)
+	}
+	if g.FirstSeen, g.LastSeen, err = latestTraits(rows, g.Traits); err != nil {
+		return g, err
+	}
+	if g.FirstSeen.IsZero() {
+		return g, waymark.Errorf(waymark.KindNotFound, "no group with id %q", groupID)
+	}
+	members, err := s.db.QueryContext(ctx, query("GroupMembers"), projectID, groupID)
+	if err != nil {
+		return g, fmt.Errorf("group members: %w", err)
+	}
+	defer members.Close()
+	for members.Next() {
+		var id string
+		if err := members.Scan(&id); err != nil {
+			return g, err
 		}
+		g.Members = append(g.Members, id)
+	}
+	return g, members.Err()
+}
+
+// latestTraits applies rows of (traits JSON, timestamp), oldest first, to
+// traits, so each trait ends with its latest value. It closes rows and
+// returns the first and last timestamps.
+func latestTraits(rows *sql.Rows, traits map[string]any) (first, last time.Time, err error) {
+	defer rows.Close()
+	for rows.Next() {
+		var raw jsonColumn
+		var at time.Time
+		if err := rows.Scan(&raw, &at); err != nil {
+			return first, last, err
+		}
+		if first.IsZero() {
+			first = at.UTC()
+		}
+		last = at.UTC()
 		var set map[string]any
 		if json.Unmarshal(raw.raw, &set) == nil {
 			for k, v := range set {
-				p.Traits[k] = v
+				traits[k] = v
 			}
 		}
 	}
-	return p, traits.Err()
+	return first, last, rows.Err()
 }
 
 // Projects lists every project with its keys.

@@ -161,3 +161,37 @@ func TestIdentityMergesAreRetroactive(t *testing.T) {
 		t.Errorf("unknown person: err = %v, want not found", err)
 	}
 }
+
+func TestGroupTraitsAndMembers(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	group := func(id, user, anon string, at time.Time, traits string) waymark.Event {
+		return waymark.Event{ProjectID: "p", MessageID: id, Type: waymark.Group, GroupID: "acme", UserID: user, AnonymousID: anon,
+			Timestamp: at, ReceivedAt: at, Traits: json.RawMessage(traits)}
+	}
+	batch := []waymark.Event{
+		group("g1", "", "A1", t0, `{"plan":"trial","seats":3}`),
+		group("g2", "U2", "", t0.Add(time.Hour), `{"plan":"pro"}`),
+		{ProjectID: "p", MessageID: "i1", Type: waymark.Identify, UserID: "U1", AnonymousID: "A1", Timestamp: t0, ReceivedAt: t0},
+	}
+	if _, err := s.Write(ctx, batch, nil); err != nil {
+		t.Fatal(err)
+	}
+	g, err := s.Group(ctx, "p", "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Traits["plan"] != "pro" || g.Traits["seats"] != float64(3) {
+		t.Errorf("traits = %v, want the latest plan and the earlier seats", g.Traits)
+	}
+	if len(g.Members) != 2 || g.Members[0] != "U1" || g.Members[1] != "U2" {
+		t.Errorf("members = %v, want [U1 U2] (A1 resolved to U1)", g.Members)
+	}
+	if !g.FirstSeen.Equal(t0) || !g.LastSeen.Equal(t0.Add(time.Hour)) {
+		t.Errorf("seen %v..%v", g.FirstSeen, g.LastSeen)
+	}
+	if _, err := s.Group(ctx, "p", "nope"); waymark.ErrorKind(err) != waymark.KindNotFound {
+		t.Errorf("unknown group: err = %v, want not found", err)
+	}
+}

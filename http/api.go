@@ -68,3 +68,12 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request, project waymark.
 	}
 	return writeJSON(w, http.StatusOK, p)
 }
+
+// group returns a group's latest traits and its members.
+func (s *Server) group(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
+	g, err := s.store.Group(r.Context(), project.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, g)
+}

@@ -26,6 +26,7 @@ type Store interface {
 	ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error
 	Rejections(ctx context.Context, projectID string, fn func(r *waymark.Rejection) error) error
 	Person(ctx context.Context, projectID, distinctID string) (waymark.Person, error)
+	Group(ctx context.Context, projectID, groupID string) (waymark.GroupProfile, error)
 }
 
 // Server holds what the handlers need. Create it with New.
