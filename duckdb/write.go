@@ -32,11 +32,15 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 			for _, h := range added {
 				s.seen.remove(h)
 			}
+			// Nothing of this write is stored: the client should retry.
+			if waymark.ErrorKind(err) == waymark.KindInternal {
+				err = unavailable(err)
+			}
 		}
 	}()
 
 	if _, err := s.writer.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return nil, unavailable(err)
+		return nil, err
 	}
 	committed := false
 	defer func() {
@@ -53,12 +57,14 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 		if err := s.appender.AppendRow(eventRow(&events[i], hashes[i])...); err != nil {
 			return nil, fmt.Errorf("append event %s: %w", events[i].MessageID, err)
 		}
-		s.seen.add(hashes[i])
-		added = append(added, hashes[i])
+		if !s.seen.has(hashes[i]) { // a colliding hash stays for the event that owns it
+			s.seen.add(hashes[i])
+			added = append(added, hashes[i])
+		}
 		written = append(written, &events[i])
 	}
 	if err := s.appender.Flush(); err != nil {
-		return nil, unavailable(err)
+		return nil, err
 	}
 	for _, r := range rejections {
 		if _, err := s.writer.ExecContext(ctx,
@@ -71,7 +77,7 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 		return nil, err
 	}
 	if _, err := s.writer.ExecContext(ctx, "COMMIT"); err != nil {
-		return nil, unavailable(err)
+		return nil, err
 	}
 	committed = true
 	return duplicate, nil
