@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -11,6 +12,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/duckdb"
 	"github.com/waymark-analytics/waymark/geoip"
 	"github.com/waymark-analytics/waymark/http"
 	"github.com/waymark-analytics/waymark/ingest"
@@ -20,58 +23,95 @@ type serveCommand struct{}
 
 func (*serveCommand) Run(ctx context.Context, args []string) error {
 	fs := flagSet("serve", "serve [flags]")
-	var data dataFlags
-	data.register(fs)
-	addr := fs.String("addr", envString("WAYMARK_ADDR", "127.0.0.1:8080"), "listen address HOST:PORT ($WAYMARK_ADDR)")
-	writeKey := fs.String("write-key", envString("WAYMARK_WRITE_KEY", ""), "write key of the default project when the data dir is first created; generated if empty ($WAYMARK_WRITE_KEY)")
-	readKey := fs.String("read-key", envString("WAYMARK_READ_KEY", ""), "read key of the default project when the data dir is first created; generated if empty ($WAYMARK_READ_KEY)")
-	ipPolicy := fs.String("ip", envString("WAYMARK_IP", "keep"), "what to store of client IP addresses: keep, truncate (zero the last IPv4 octet / last 80 IPv6 bits) or drop ($WAYMARK_IP)")
-	geoPath := fs.String("geoip", envString("WAYMARK_GEOIP", ""), "MaxMind-format GeoIP2/GeoLite2 City or Country database file for country, region and city ($WAYMARK_GEOIP)")
+	var flags serveFlags
+	flags.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	policy, err := ingest.ParseIPPolicy(*ipPolicy)
-	if err != nil {
-		return err
-	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-
-	store, err := openStore(ctx, data.dir)
+	store, project, err := flags.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	project, created, err := defaultProject(ctx, store, *writeKey, *readKey)
+	return flags.serve(ctx, store, project)
+}
+
+// serveFlags are the flags of serve, shared with demo, which serves too.
+type serveFlags struct {
+	data     dataFlags
+	addr     string
+	writeKey string
+	readKey  string
+	ip       string
+	geoip    string
+}
+
+func (f *serveFlags) register(fs *flag.FlagSet) {
+	f.data.register(fs)
+	fs.StringVar(&f.addr, "addr", envString("WAYMARK_ADDR", "127.0.0.1:8080"), "listen address HOST:PORT ($WAYMARK_ADDR)")
+	fs.StringVar(&f.writeKey, "write-key", envString("WAYMARK_WRITE_KEY", ""), "write key of the default project when the data dir is first created; generated if empty ($WAYMARK_WRITE_KEY)")
+	fs.StringVar(&f.readKey, "read-key", envString("WAYMARK_READ_KEY", ""), "read key of the default project when the data dir is first created; generated if empty ($WAYMARK_READ_KEY)")
+	fs.StringVar(&f.ip, "ip", envString("WAYMARK_IP", "keep"), "what to store of client IP addresses: keep, truncate (zero the last IPv4 octet / last 80 IPv6 bits) or drop ($WAYMARK_IP)")
+	fs.StringVar(&f.geoip, "geoip", envString("WAYMARK_GEOIP", ""), "MaxMind-format GeoIP2/GeoLite2 City or Country database file for country, region and city ($WAYMARK_GEOIP)")
+}
+
+// open opens the data dir's store and its default project, creating both on
+// first start.
+func (f *serveFlags) open(ctx context.Context) (*duckdb.Store, waymark.Project, error) {
+	store, err := openStore(ctx, f.data.dir)
+	if err != nil {
+		return nil, waymark.Project{}, err
+	}
+	project, created, err := defaultProject(ctx, store, f.writeKey, f.readKey)
+	if err != nil {
+		store.Close()
+		return nil, project, err
+	}
+	if created {
+		fmt.Printf("Created project %q in %s\n", project.ID, f.data.dir)
+	}
+	return store, project, nil
+}
+
+// pipelineOptions builds the ingest options; close releases the GeoIP file.
+func (f *serveFlags) pipelineOptions() (opts ingest.Options, close func(), err error) {
+	if opts.IP, err = ingest.ParseIPPolicy(f.ip); err != nil {
+		return opts, nil, err
+	}
+	if f.geoip == "" {
+		return opts, func() {}, nil
+	}
+	geo, err := geoip.Open(f.geoip)
+	if err != nil {
+		return opts, nil, err
+	}
+	opts.Geo = geo
+	return opts, func() { geo.Close() }, nil
+}
+
+// serve runs the collector and API until ctx ends, then finishes the queued
+// writes before returning.
+func (f *serveFlags) serve(ctx context.Context, store *duckdb.Store, project waymark.Project) error {
+	opts, closeGeo, err := f.pipelineOptions()
 	if err != nil {
 		return err
 	}
-
-	opts := ingest.Options{IP: policy}
-	if *geoPath != "" {
-		geo, err := geoip.Open(*geoPath)
-		if err != nil {
-			return err
-		}
-		defer geo.Close()
-		opts.Geo = geo
-	}
+	defer closeGeo()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	writer := ingest.NewWriter(store, 20000)
 	defer writer.Close()
 	server := http.New(store, writer, ingest.NewPipeline(opts), logger)
 
-	listener, err := net.Listen("tcp", *addr)
+	listener, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return err
 	}
-	if created {
-		fmt.Printf("Created project %q in %s\n", project.ID, data.dir)
-	}
 	fmt.Printf("Waymark %s serving on http://%s\n  project:   %s\n  write key: %s\n  read key:  %s\n",
 		version, listener.Addr(), project.ID, project.WriteKey, project.ReadKey)
-	if err := writeServerFile(data.dir, runningServer{Addr: listener.Addr().String(), PID: os.Getpid(), WriteKey: project.WriteKey, ReadKey: project.ReadKey}); err != nil {
+	if err := writeServerFile(f.data.dir, runningServer{Addr: listener.Addr().String(), PID: os.Getpid(), WriteKey: project.WriteKey, ReadKey: project.ReadKey}); err != nil {
 		return err
 	}
-	defer os.Remove(filepath.Join(data.dir, serverFile))
+	defer os.Remove(filepath.Join(f.data.dir, serverFile))
 
 	srv := &nethttp.Server{
 		Handler:           server.Handler(),
