@@ -37,7 +37,7 @@ func (s *Server) exportEvents(w http.ResponseWriter, r *http.Request, project wa
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	out := bufio.NewWriter(w)
 	enc := segment.NewEncoder(out)
-	err := s.store.ExportEvents(r.Context(), project.ID, func(e *waymark.Event, personID string) error {
+	err := s.Store.ExportEvents(r.Context(), project.ID, func(e *waymark.Event, personID string) error {
 		return enc.Encode(segment.Export(e, personID))
 	})
 	if err != nil {
@@ -51,7 +51,7 @@ func (s *Server) exportRejected(w http.ResponseWriter, r *http.Request, project 
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	out := bufio.NewWriter(w)
 	enc := segment.NewEncoder(out)
-	err := s.store.Rejections(r.Context(), project.ID, func(rej *waymark.Rejection) error {
+	err := s.Store.Rejections(r.Context(), project.ID, func(rej *waymark.Rejection) error {
 		return enc.Encode(segment.ExportRejection(rej))
 	})
 	if err != nil {
@@ -62,7 +62,7 @@ func (s *Server) exportRejected(w http.ResponseWriter, r *http.Request, project 
 
 // person returns the person a distinct id resolves to.
 func (s *Server) person(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
-	p, err := s.store.Person(r.Context(), project.ID, r.PathValue("id"))
+	p, err := s.Store.Person(r.Context(), project.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request, project waymark.
 
 // group returns a group's latest traits and its members.
 func (s *Server) group(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
-	g, err := s.store.Group(r.Context(), project.ID, r.PathValue("id"))
+	g, err := s.Store.Group(r.Context(), project.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}

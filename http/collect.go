@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 
@@ -55,8 +56,8 @@ func (s *Server) ingest(typ waymark.MessageType) handlerFunc {
 		if err != nil {
 			return err
 		}
-		batch := s.pipeline.Process(project.ID, payload, receivedAt)
-		duplicate, err := s.writer.Write(r.Context(), batch.Events, batch.Rejections)
+		batch := s.Pipeline.Process(ingest.Source{ProjectID: project.ID, ReceivedAt: receivedAt, IP: s.clientIP(r)}, payload)
+		duplicate, err := s.Writer.Write(r.Context(), batch.Events, batch.Rejections)
 		if err != nil {
 			return err
 		}
@@ -97,6 +98,22 @@ func basicAuthUser(r *http.Request) string {
 		return ""
 	}
 	return string(user) // BasicAuth took any with a colon
+}
+
+// clientIP is the address the request came from: the first hop of
+// X-Forwarded-For when the server sits behind a trusted proxy.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.TrustProxy {
+		if forwarded := r.Header.Get("X-Forwarded-For"); forwarded != "" {
+			first, _, _ := strings.Cut(forwarded, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // readBody reads a request body of at most segment.MaxBatchBytes, after gzip

@@ -31,7 +31,7 @@ func BenchmarkIngestBatch(b *testing.B) {
 	store.CreateProject(ctx, waymark.Project{ID: "p", Name: "P", WriteKey: "wk", ReadKey: "rk", CreatedAt: time.Now()})
 	writer := ingest.NewWriter(store, 20000)
 	defer writer.Close()
-	srv := httptest.NewServer(New(store, writer, ingest.NewPipeline(ingest.Options{}), slog.New(slog.DiscardHandler)).Handler())
+	srv := httptest.NewServer(New(Config{Store: store, Writer: writer, Pipeline: ingest.NewPipeline(ingest.Options{}), Logger: slog.New(slog.DiscardHandler)}).Handler())
 	defer srv.Close()
 
 	var seq atomic.Int64

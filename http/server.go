@@ -29,26 +29,27 @@ type Store interface {
 	Group(ctx context.Context, projectID, groupID string) (waymark.GroupProfile, error)
 }
 
-// Server holds what the handlers need. Create it with New.
-type Server struct {
-	store    Store
-	writer   EventWriter
-	pipeline *ingest.Pipeline
-	logger   *slog.Logger
-	now      func() time.Time
-	keys     *keyCache
+// Config is what a server is made of.
+type Config struct {
+	Store    Store
+	Writer   EventWriter
+	Pipeline *ingest.Pipeline
+	Logger   *slog.Logger
+	// TrustProxy takes the client address from X-Forwarded-For, which only a
+	// reverse proxy of your own may set.
+	TrustProxy bool
 }
 
-// New returns a server over store that ingests through pipeline into writer.
-func New(store Store, writer EventWriter, pipeline *ingest.Pipeline, logger *slog.Logger) *Server {
-	return &Server{
-		store:    store,
-		writer:   writer,
-		pipeline: pipeline,
-		logger:   logger,
-		now:      time.Now,
-		keys:     &keyCache{store: store},
-	}
+// Server holds what the handlers need. Create it with New.
+type Server struct {
+	Config
+	now  func() time.Time
+	keys *keyCache
+}
+
+// New returns a server for c.
+func New(c Config) *Server {
+	return &Server{Config: c, now: time.Now, keys: &keyCache{store: c.Store}}
 }
 
 // handlerFunc is an HTTP handler that returns its error instead of writing it,
@@ -63,7 +64,7 @@ func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
 		}
 		status := statusOf(err)
 		if status >= 500 {
-			s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+			s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		}
 		if status == http.StatusServiceUnavailable {
 			w.Header().Set("Retry-After", "1")
@@ -98,7 +99,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
-	if err := s.store.Ping(r.Context()); err != nil {
+	if err := s.Store.Ping(r.Context()); err != nil {
 		return &waymark.Error{Kind: waymark.KindUnavailable, Message: "store unavailable", Err: err}
 	}
 	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -67,7 +67,7 @@ func newServerWith(t *testing.T, newWriter func(*duckdb.Store) waymarkhttp.Event
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
-	server := waymarkhttp.New(store, newWriter(store), ingest.NewPipeline(ingest.Options{}), logger)
+	server := waymarkhttp.New(waymarkhttp.Config{Store: store, Writer: newWriter(store), Pipeline: ingest.NewPipeline(ingest.Options{}), Logger: logger})
 	ts := httptest.NewServer(server.Handler())
 	t.Cleanup(ts.Close) // registered last, so it runs before the writer and store close
 	return &testServer{url: ts.URL, store: store, project: project}
@@ -216,7 +216,7 @@ func TestHealthzStoreDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server := waymarkhttp.New(store, failingWriter{}, ingest.NewPipeline(ingest.Options{}), slog.New(slog.NewTextHandler(t.Output(), nil)))
+	server := waymarkhttp.New(waymarkhttp.Config{Store: store, Writer: failingWriter{}, Pipeline: ingest.NewPipeline(ingest.Options{}), Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
 	ts := httptest.NewServer(server.Handler())
 	defer ts.Close()
 	if err := store.Close(); err != nil {

@@ -50,18 +50,27 @@ type Rejected struct {
 	Reason    string `json:"reason"`
 }
 
+// Source is where a request came from.
+type Source struct {
+	ProjectID  string
+	ReceivedAt time.Time
+	// IP is the client's address, for messages without context.ip: browsers
+	// do not know their public address, the server sees it.
+	IP string
+}
+
 // Process runs every message of payload through the pipeline. Invalid
 // messages become rejections; they never affect the valid ones.
-func (p *Pipeline) Process(projectID string, payload segment.Payload, receivedAt time.Time) Batch {
+func (p *Pipeline) Process(src Source, payload segment.Payload) Batch {
 	b := Batch{Events: make([]waymark.Event, 0, len(payload.Messages))}
 	for i, raw := range payload.Messages {
-		e, messageID, err := p.process(projectID, &payload, raw, receivedAt)
+		e, messageID, err := p.process(src, &payload, raw)
 		if err != nil {
 			reason := waymark.ErrorMessage(err)
 			b.Rejected = append(b.Rejected, Rejected{Index: i, MessageID: messageID, Reason: reason})
 			b.Rejections = append(b.Rejections, waymark.Rejection{
-				ProjectID: projectID, MessageID: messageID, Reason: reason,
-				Payload: raw, ReceivedAt: receivedAt,
+				ProjectID: src.ProjectID, MessageID: messageID, Reason: reason,
+				Payload: raw, ReceivedAt: src.ReceivedAt,
 			})
 			continue
 		}
@@ -70,7 +79,7 @@ func (p *Pipeline) Process(projectID string, payload segment.Payload, receivedAt
 	return b
 }
 
-func (p *Pipeline) process(projectID string, payload *segment.Payload, raw json.RawMessage, receivedAt time.Time) (waymark.Event, string, error) {
+func (p *Pipeline) process(src Source, payload *segment.Payload, raw json.RawMessage) (waymark.Event, string, error) {
 	m, err := payload.ParseMessage(raw)
 	if err != nil {
 		return waymark.Event{}, m.MessageID, err
@@ -78,8 +87,12 @@ func (p *Pipeline) process(projectID string, payload *segment.Payload, raw json.
 	if err := m.Validate(); err != nil {
 		return waymark.Event{}, m.MessageID, err
 	}
-	e := m.Event(projectID, receivedAt)
+	e := m.Event(src.ProjectID, src.ReceivedAt)
 	e.Device = p.userAgents.Parse(m.UserAgent())
+	appDevice(&e.Device, m.ContextInfo())
+	if e.Geo.IP == "" {
+		e.Geo.IP = src.IP
+	}
 	e.Campaign = channel.Classify(e.Campaign, e.Page.URL, e.Page.Referrer)
 	if p.opts.Geo != nil && e.Geo.IP != "" {
 		e.Geo = p.opts.Geo.Lookup(e.Geo.IP)
@@ -89,4 +102,16 @@ func (p *Pipeline) process(projectID string, payload *segment.Payload, raw json.
 		e.Context = p.opts.IP.scrubContext(e.Context)
 	}
 	return e, e.MessageID, nil
+}
+
+// appDevice fills what a user agent did not say from the context that mobile
+// libraries send. Their context.device.type names the platform (ios,
+// android), so it only tells that the client is a mobile app.
+func appDevice(d *waymark.Device, c segment.ContextInfo) {
+	if d.OS == "" {
+		d.OS, d.OSVersion = c.OSName, c.OSVersion
+	}
+	if d.Type == "" && c.DeviceType != "" {
+		d.Type = "mobile"
+	}
 }

@@ -81,9 +81,6 @@ func (m *Message) ContextInfo() ContextInfo { return m.context }
 // UserAgent returns context.userAgent.
 func (m *Message) UserAgent() string { return m.context.UserAgent }
 
-// IP returns context.ip as sent.
-func (m *Message) IP() string { return m.context.IP }
-
 // ParseMessage reads one message of the payload (one of p.Messages, or any
 // message JSON). A message without a type takes the endpoint's; one without
 // sentAt, context or integrations takes the batch's. Errors are

@@ -68,8 +68,8 @@ func TestParseMessageFields(t *testing.T) {
 	if got := m.ContextInfo(); got != want {
 		t.Errorf("ContextInfo =\n%+v\nwant\n%+v", got, want)
 	}
-	if m.UserAgent() != "UA/1.0" || m.IP() != "203.0.113.7" {
-		t.Errorf("UserAgent %q IP %q", m.UserAgent(), m.IP())
+	if m.UserAgent() != "UA/1.0" || m.ContextInfo().IP != "203.0.113.7" {
+		t.Errorf("UserAgent %q IP %q", m.UserAgent(), m.ContextInfo().IP)
 	}
 	if m.Type != waymark.Page || m.Name != "Pricing" || m.Category != "Docs" || m.AnonymousID != "aé\"1" || m.UserID != "" || m.OriginalTimestamp != "" {
 		t.Errorf("fields: %+v", m)

@@ -218,7 +218,7 @@ func benchRows(bodies [][]byte) []waymark.Event {
 		if err != nil {
 			panic(err) // benchBodies made it; it must parse
 		}
-		rows = append(rows, pipeline.Process("default", payload, now).Events...)
+		rows = append(rows, pipeline.Process(ingest.Source{ProjectID: "default", ReceivedAt: now}, payload).Events...)
 	}
 	return rows
 }

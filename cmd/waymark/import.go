@@ -180,7 +180,7 @@ func (s *importSink) write(ctx context.Context, messages []json.RawMessage) erro
 	if s.remote != nil {
 		return s.post(ctx, messages)
 	}
-	b := s.local.pipeline.Process(s.local.project.ID, segment.Payload{Messages: messages}, time.Now())
+	b := s.local.pipeline.Process(ingest.Source{ProjectID: s.local.project.ID, ReceivedAt: time.Now()}, segment.Payload{Messages: messages})
 	duplicate, err := s.local.store.Write(ctx, b.Events, b.Rejections)
 	if err != nil {
 		return err

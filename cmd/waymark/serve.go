@@ -38,12 +38,13 @@ func (*serveCommand) Run(ctx context.Context, args []string) error {
 
 // serveFlags are the flags of serve, shared with demo, which serves too.
 type serveFlags struct {
-	data     dataFlags
-	addr     string
-	writeKey string
-	readKey  string
-	ip       string
-	geoip    string
+	data       dataFlags
+	addr       string
+	writeKey   string
+	readKey    string
+	ip         string
+	geoip      string
+	trustProxy bool
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -52,6 +53,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.writeKey, "write-key", envString("WAYMARK_WRITE_KEY", ""), "write key of the default project when the data dir is first created; generated if empty ($WAYMARK_WRITE_KEY)")
 	fs.StringVar(&f.readKey, "read-key", envString("WAYMARK_READ_KEY", ""), "read key of the default project when the data dir is first created; generated if empty ($WAYMARK_READ_KEY)")
 	fs.StringVar(&f.ip, "ip", envString("WAYMARK_IP", "keep"), "what to store of client IP addresses: keep, truncate (zero the last IPv4 octet / last 80 IPv6 bits) or drop ($WAYMARK_IP)")
+	fs.BoolVar(&f.trustProxy, "trust-proxy", envString("WAYMARK_TRUST_PROXY", "") == "true", "take the client address from X-Forwarded-For; only behind a reverse proxy you run ($WAYMARK_TRUST_PROXY)")
 	fs.StringVar(&f.geoip, "geoip", envString("WAYMARK_GEOIP", ""), "MaxMind-format GeoIP2/GeoLite2 City or Country database file for country, region and city ($WAYMARK_GEOIP)")
 }
 
@@ -100,7 +102,7 @@ func (f *serveFlags) serve(ctx context.Context, store *duckdb.Store, project way
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	writer := ingest.NewWriter(store, 20000)
 	defer writer.Close()
-	server := http.New(store, writer, ingest.NewPipeline(opts), logger)
+	server := http.New(http.Config{Store: store, Writer: writer, Pipeline: ingest.NewPipeline(opts), Logger: logger, TrustProxy: f.trustProxy})
 
 	listener, err := net.Listen("tcp", f.addr)
 	if err != nil {

@@ -1,0 +1,63 @@
+package ingest
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/waymark-analytics/waymark/segment"
+)
+
+func TestProcessEnrichment(t *testing.T) {
+	src := Source{ProjectID: "p", ReceivedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), IP: "198.51.100.7"}
+	tests := []struct {
+		name    string
+		message string
+		check   func(t *testing.T, b Batch)
+	}{
+		{
+			name:    "browser event takes the request's address",
+			message: `{"type":"page","anonymousId":"a","context":{"userAgent":"Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1","page":{"url":"https://shop.example/?utm_source=newsletter&utm_medium=email","referrer":"https://mail.google.com/"}}}`,
+			check: func(t *testing.T, b Batch) {
+				e := b.Events[0]
+				if e.Geo.IP != "198.51.100.7" || e.Device.Type != "mobile" || e.Device.OS != "iOS" || e.Campaign.Channel != "Email" {
+					t.Errorf("event = %+v", e)
+				}
+			},
+		},
+		{
+			name:    "context.ip wins over the request's address",
+			message: `{"type":"track","userId":"u","event":"x","context":{"ip":"203.0.113.9"}}`,
+			check: func(t *testing.T, b Batch) {
+				if got := b.Events[0].Geo.IP; got != "203.0.113.9" {
+					t.Errorf("ip = %q", got)
+				}
+			},
+		},
+		{
+			name:    "mobile app context fills the device",
+			message: `{"type":"screen","userId":"u","name":"Home","context":{"os":{"name":"Android","version":"14"},"device":{"type":"android"}}}`,
+			check: func(t *testing.T, b Batch) {
+				d := b.Events[0].Device
+				if d.OS != "Android" || d.OSVersion != "14" || d.Type != "mobile" {
+					t.Errorf("device = %+v", d)
+				}
+			},
+		},
+		{
+			name:    "invalid message is rejected with its reason and kept",
+			message: `{"type":"track","userId":"u","messageId":"m1"}`,
+			check: func(t *testing.T, b Batch) {
+				if len(b.Events) != 0 || len(b.Rejections) != 1 || b.Rejected[0].MessageID != "m1" || b.Rejected[0].Reason != `track call requires "event"` {
+					t.Errorf("batch = %+v", b)
+				}
+			},
+		},
+	}
+	p := NewPipeline(Options{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.check(t, p.Process(src, segment.Payload{Messages: []json.RawMessage{json.RawMessage(tt.message)}}))
+		})
+	}
+}
