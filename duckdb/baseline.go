@@ -31,7 +31,7 @@ func AppendBare(ctx context.Context, path string, events []waymark.Event) error 
 			return err
 		}
 		for i := range events {
-			if err := a.AppendRow(eventRow(&events[i], messageHash(events[i].ProjectID, events[i].MessageID))...); err != nil {
+			if err := a.AppendRow(eventRow(&events[i], int64(i), messageHash(events[i].ProjectID, events[i].MessageID))...); err != nil {
 				a.Close()
 				return fmt.Errorf("append: %w", err)
 			}

@@ -56,6 +56,7 @@ type Store struct {
 	writer   *sql.Conn
 	appender *duckdb.Appender
 	seen     *messageSet
+	nextSeq  int64 // seq of the next stored event
 }
 
 // Open opens or creates the database file at path and brings its schema up to
@@ -95,8 +96,10 @@ func (s *Store) init(ctx context.Context, opts Options) error {
 	if err := s.newAppender(); err != nil {
 		return err
 	}
-	s.seen, err = loadMessageSet(ctx, s.db)
-	return err
+	if s.seen, err = loadMessageSet(ctx, s.db); err != nil {
+		return err
+	}
+	return s.db.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) + 1 FROM events").Scan(&s.nextSeq)
 }
 
 func (s *Store) newAppender() error {

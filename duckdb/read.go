@@ -10,8 +10,10 @@ import (
 	"github.com/waymark-analytics/waymark"
 )
 
-// ExportEvents calls fn with every stored event of the project, oldest first,
-// and the id of the person it resolves to now.
+// ExportEvents calls fn with every stored event of the project, in the order
+// they were stored, and the id of the person it resolves to now. Storage
+// order is what identity merges followed, so re-importing an export rebuilds
+// the same persons.
 func (s *Store) ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error {
 	rows, err := s.db.QueryContext(ctx, query("ExportEvents"), projectID)
 	if err != nil {

@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -193,5 +194,28 @@ func TestGroupTraitsAndMembers(t *testing.T) {
 	}
 	if _, err := s.Group(ctx, "p", "nope"); waymark.ErrorKind(err) != waymark.KindNotFound {
 		t.Errorf("unknown group: err = %v, want not found", err)
+	}
+}
+
+func TestLatestTraitFollowsStorageOrderOnTimestampTies(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	t0 := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC) // date-only imports tie often
+	for i := range 5 {
+		e := waymark.Event{ProjectID: "p", MessageID: fmt.Sprint("i", i), Type: waymark.Identify, UserID: "U",
+			Timestamp: t0, ReceivedAt: t0, Traits: json.RawMessage(fmt.Sprintf(`{"n":%d}`, i))}
+		if _, err := s.Write(ctx, []waymark.Event{e}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := s.Person(ctx, "p", "U")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Traits["n"] != float64(4) {
+		t.Errorf("n = %v, want 4, the last stored", p.Traits["n"])
+	}
+	if got := exportIDs(t, s); fmt.Sprint(got) != "[i0 i1 i2 i3 i4]" {
+		t.Errorf("export order = %v, want storage order", got)
 	}
 }

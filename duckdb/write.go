@@ -54,7 +54,7 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 		if duplicate[i] {
 			continue
 		}
-		if err := s.appender.AppendRow(eventRow(&events[i], hashes[i])...); err != nil {
+		if err := s.appender.AppendRow(eventRow(&events[i], s.nextSeq+int64(len(written)), hashes[i])...); err != nil {
 			return nil, fmt.Errorf("append event %s: %w", events[i].MessageID, err)
 		}
 		if !s.seen.has(hashes[i]) { // a colliding hash stays for the event that owns it
@@ -80,6 +80,7 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 		return nil, err
 	}
 	committed = true
+	s.nextSeq += int64(len(written))
 	return duplicate, nil
 }
 
@@ -142,13 +143,14 @@ func (s *Store) rollback() {
 	s.writer.ExecContext(context.Background(), "ROLLBACK")
 }
 
-func eventRow(e *waymark.Event, hash int64) []driver.Value {
+func eventRow(e *waymark.Event, seq, hash int64) []driver.Value {
 	var revenue, currency driver.Value
 	if e.Revenue != nil {
 		revenue = e.Revenue.Amount
 		currency = nullString(e.Revenue.Currency)
 	}
 	return []driver.Value{
+		seq,
 		e.ProjectID,
 		e.MessageID,
 		hash,

@@ -10,8 +10,10 @@ CREATE TABLE projects (
 -- One row per accepted message. Typed columns are what reports read; the JSON-text
 -- columns keep the message whole for export and for ad-hoc property filters.
 -- Timestamps are UTC. message_hash lets the writer find duplicates without
--- scanning message_id strings.
+-- scanning message_id strings. seq is the order of storage, which identity
+-- merges and "latest trait wins" follow, and which export keeps.
 CREATE TABLE events (
+    seq                BIGINT NOT NULL,
     project_id         VARCHAR NOT NULL,
     message_id         VARCHAR NOT NULL,
     message_hash       BIGINT NOT NULL,

@@ -1,4 +1,5 @@
--- Every stored event of a project with the person it resolves to today.
+-- Every stored event of a project, in the order it was stored, with the
+-- person it resolves to today.
 SELECT
     e.message_id, e.type, e.name, e.user_id, e.anonymous_id, e.group_id, e.previous_id,
     e.timestamp, e.original_timestamp, e.sent_at, e.received_at,
@@ -12,4 +13,4 @@ SELECT
 FROM events e
 LEFT JOIN identities i ON i.project_id = e.project_id AND i.distinct_id = e.distinct_id
 WHERE e.project_id = ?
-ORDER BY e.timestamp, e.message_id
+ORDER BY e.seq

@@ -3,4 +3,4 @@
 SELECT traits, timestamp
 FROM events
 WHERE project_id = ? AND type = 'group' AND group_id = ?
-ORDER BY timestamp, received_at
+ORDER BY timestamp, seq

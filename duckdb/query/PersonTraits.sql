@@ -4,4 +4,4 @@ SELECT traits, timestamp
 FROM events
 WHERE project_id = ? AND list_contains(?, distinct_id)
   AND type = 'identify' AND traits IS NOT NULL
-ORDER BY timestamp, received_at
+ORDER BY timestamp, seq
