@@ -59,8 +59,8 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		err := fn(w, r)
-		if err == nil {
-			return
+		if err == nil || r.Context().Err() != nil {
+			return // done, or the client has gone and hears no answer
 		}
 		status := statusOf(err)
 		if status >= 500 {

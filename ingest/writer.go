@@ -112,7 +112,7 @@ func (w *Writer) run() {
 			}
 		}
 		if len(group) == 1 {
-			w.commit(group, first.events, first.rejections)
+			w.commitAlone(first)
 			continue
 		}
 		events, rejections = events[:0], rejections[:0]
@@ -120,21 +120,34 @@ func (w *Writer) run() {
 			events = append(events, req.events...)
 			rejections = append(rejections, req.rejections...)
 		}
-		w.commit(group, events, rejections)
-		clear(events) // drop references to event payloads between commits
+		w.commitGroup(group, events, rejections)
+		// Drop references to request payloads between commits.
+		clear(events)
+		clear(rejections)
+		clear(group)
 	}
 }
 
-func (w *Writer) commit(group []*writeRequest, events []waymark.Event, rejections []waymark.Rejection) {
+// commitGroup writes the requests of group in one commit. If that fails, each
+// is written on its own, so one request the store refuses cannot fail the
+// others that happened to share its commit.
+func (w *Writer) commitGroup(group []*writeRequest, events []waymark.Event, rejections []waymark.Rejection) {
 	// One client giving up must not abort a commit that others share.
 	duplicate, err := w.store.Write(context.Background(), events, rejections)
+	if err != nil {
+		for _, req := range group {
+			w.commitAlone(req)
+		}
+		return
+	}
 	offset := 0
 	for _, req := range group {
-		r := writeResult{err: err}
-		if err == nil {
-			r.duplicate = duplicate[offset : offset+len(req.events)]
-		}
+		req.done <- writeResult{duplicate: duplicate[offset : offset+len(req.events)]}
 		offset += len(req.events)
-		req.done <- r
 	}
+}
+
+func (w *Writer) commitAlone(req *writeRequest) {
+	duplicate, err := w.store.Write(context.Background(), req.events, req.rejections)
+	req.done <- writeResult{duplicate: duplicate, err: err}
 }

@@ -107,3 +107,43 @@ func TestWriterRefusesWritesAfterClose(t *testing.T) {
 		t.Fatalf("err = %v, want unavailable", err)
 	}
 }
+
+// poisonStore refuses any write that contains the event "poison".
+type poisonStore struct{ recordingStore }
+
+func (s *poisonStore) Write(ctx context.Context, events []waymark.Event, rejections []waymark.Rejection) ([]bool, error) {
+	for _, e := range events {
+		if e.MessageID == "poison" {
+			return nil, errors.New("refused")
+		}
+	}
+	return s.recordingStore.Write(ctx, events, rejections)
+}
+
+func TestWriterIsolatesARefusedRequestFromItsGroup(t *testing.T) {
+	store := &poisonStore{recordingStore{entered: make(chan struct{}, 8), hold: make(chan struct{})}}
+	w := NewWriter(store, 1000)
+	defer w.Close()
+
+	errs := make(chan error, 3)
+	go func() { _, err := w.Write(context.Background(), events("first"), nil); errs <- err }()
+	<-store.entered // the first commit holds the store while the next two queue
+	go func() { _, err := w.Write(context.Background(), events("poison"), nil); errs <- err }()
+	go func() { _, err := w.Write(context.Background(), events("good"), nil); errs <- err }()
+	for len(w.requests) != 2 {
+		runtime.Gosched()
+	}
+	close(store.hold)
+	failed := 0
+	for range 3 {
+		if <-errs != nil {
+			failed++
+		}
+	}
+	if failed != 1 {
+		t.Errorf("%d requests failed, want only the refused one", failed)
+	}
+	if got := fmt.Sprint(store.commits); got != "[[first] [good]]" {
+		t.Errorf("commits = %s, want the good request stored on its own", got)
+	}
+}
