@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,7 +22,8 @@ var topLevelFields = []string{"type", "messageId", "userId", "anonymousId", "eve
 // ("userId", "properties.plan", "context.campaign.source", "traits.email").
 // Other columns become properties, or traits in identify and group rows.
 // The type defaults to defaultType. Values that read as numbers or booleans
-// are stored as such; empty cells are left out.
+// are stored as such; empty cells are left out. A row without a messageId
+// gets one derived from its content, so importing a file twice stores it once.
 func CSVMessages(r io.Reader, mapping map[string]string, defaultType string, fn func(json.RawMessage) error) error {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
@@ -29,6 +32,9 @@ func CSVMessages(r io.Reader, mapping map[string]string, defaultType string, fn 
 		return fmt.Errorf("csv header: %w", err)
 	}
 	header = slices.Clone(header) // ReuseRecord would overwrite it
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\uFEFF") // spreadsheet byte-order mark
+	}
 	fields, err := csvFields(header, mapping)
 	if err != nil {
 		return err
@@ -57,6 +63,9 @@ func CSVMessages(r io.Reader, mapping map[string]string, defaultType string, fn 
 				setPath(msg, bag+"."+header[i], value)
 			}
 		}
+		if _, ok := msg["messageId"]; !ok {
+			msg["messageId"] = rowID(header, record)
+		}
 		raw, err := json.Marshal(msg)
 		if err != nil {
 			return fmt.Errorf("csv line %d: %w", line, err)
@@ -65,6 +74,16 @@ func CSVMessages(r io.Reader, mapping map[string]string, defaultType string, fn 
 			return err
 		}
 	}
+}
+
+// rowID names a CSV row by its content: the same row imported again is the
+// same message.
+func rowID(header, record []string) string {
+	h := sha256.New()
+	for i, cell := range record {
+		fmt.Fprintf(h, "%d:%s=%d:%s;", len(header[i]), header[i], len(cell), cell)
+	}
+	return "csv-" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // csvFields returns, per column, the message field it fills: a top-level

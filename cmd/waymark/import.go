@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	nethttp "net/http"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/ingest"
@@ -20,14 +22,19 @@ import (
 
 type importCommand struct{}
 
-// importBatch is how many messages go to the store, or to a running server,
-// at a time; 1,000 small messages stay well under Segment's 500 KB limit.
-const importBatch = 1000
+// An import batch goes to the store, or to a running server, in one write.
+// It stays under Segment's limits with room for the {"batch":[...]} wrapper.
+const (
+	importBatchMessages = 1000
+	importBatchBytes    = segment.MaxBatchBytes - 4<<10
+)
 
 func (*importCommand) Run(ctx context.Context, args []string) error {
 	fs := flagSet("import", "import [--data DIR] [--format ndjson|csv] [--map FIELD=COLUMN,...] FILE...")
 	var data dataFlags
 	data.register(fs)
+	var enrich pipelineFlags
+	enrich.register(fs)
 	format := fs.String("format", "", "ndjson (one Segment message a line) or csv; by default taken from each file's extension")
 	mapSpec := fs.String("map", "", "CSV column mapping, e.g. userId=customer,event=action,properties.plan=Plan")
 	typ := fs.String("type", "track", "message type of CSV rows without a type column")
@@ -42,7 +49,12 @@ func (*importCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	sink, err := openSink(ctx, data.dir)
+	opts, closeGeo, err := enrich.options()
+	if err != nil {
+		return err
+	}
+	defer closeGeo()
+	sink, err := openSink(ctx, data.dir, opts)
 	if err != nil {
 		return err
 	}
@@ -89,14 +101,17 @@ func importFile(ctx context.Context, name, format string, mapping map[string]str
 		}
 	}
 	var batch []json.RawMessage
+	size := 0
 	add := func(raw json.RawMessage) error {
-		batch = append(batch, raw)
-		if len(batch) < importBatch {
-			return nil
+		if len(batch) == importBatchMessages || size+len(raw)+1 > importBatchBytes {
+			if err := sink.write(ctx, batch); err != nil {
+				return err
+			}
+			batch, size = batch[:0], 0
 		}
-		err := sink.write(ctx, batch)
-		batch = batch[:0]
-		return err
+		batch = append(batch, raw)
+		size += len(raw) + 1
+		return nil
 	}
 	var err error
 	switch format {
@@ -113,19 +128,27 @@ func importFile(ctx context.Context, name, format string, mapping map[string]str
 	return sink.write(ctx, batch)
 }
 
-// ndjsonMessages calls fn with each non-empty line. Lines that are not JSON
-// are passed on too, so they are rejected and kept like any invalid message.
+// ndjsonMessages calls fn with each non-empty line. A line that is not JSON
+// goes on as a JSON string, so that it is rejected and kept as a dead letter
+// like any other invalid message instead of failing the import.
 func ndjsonMessages(r io.Reader, fn func(json.RawMessage) error) error {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), segment.MaxBatchBytes)
+	sc.Buffer(make([]byte, 0, 64<<10), segment.MaxMessageBytes)
 	for sc.Scan() {
 		line := bytes.TrimSpace(sc.Bytes())
 		if len(line) == 0 {
 			continue
 		}
-		if err := fn(bytes.Clone(line)); err != nil {
+		message := json.RawMessage(bytes.Clone(line))
+		if !utf8.Valid(line) || !json.Valid(line) {
+			message, _ = json.Marshal(strings.ToValidUTF8(string(line), "\uFFFD"))
+		}
+		if err := fn(message); err != nil {
 			return err
 		}
+	}
+	if errors.Is(sc.Err(), bufio.ErrTooLong) {
+		return fmt.Errorf("a line is longer than %d KB, Segment's limit for one message", segment.MaxMessageBytes>>10)
 	}
 	return sc.Err()
 }
@@ -147,7 +170,7 @@ type localImport struct {
 	pipeline *ingest.Pipeline
 }
 
-func openSink(ctx context.Context, dir string) (*importSink, error) {
+func openSink(ctx context.Context, dir string, opts ingest.Options) (*importSink, error) {
 	store, err := openStore(ctx, dir)
 	if waymark.ErrorKind(err) == waymark.KindUnavailable {
 		server, serr := readServerFile(dir)
@@ -164,7 +187,7 @@ func openSink(ctx context.Context, dir string) (*importSink, error) {
 		store.Close()
 		return nil, err
 	}
-	return &importSink{local: &localImport{store: store, project: project, pipeline: ingest.NewPipeline(ingest.Options{})}}, nil
+	return &importSink{local: &localImport{store: store, project: project, pipeline: ingest.NewPipeline(opts)}}, nil
 }
 
 func (s *importSink) close() {
@@ -189,11 +212,38 @@ func (s *importSink) write(ctx context.Context, messages []json.RawMessage) erro
 	return nil
 }
 
+// post sends messages to the running server, retrying as Segment's SDKs do
+// while the server is briefly unavailable; messageIds make retries safe.
 func (s *importSink) post(ctx context.Context, messages []json.RawMessage) error {
-	body, err := json.Marshal(map[string]any{"batch": messages})
-	if err != nil {
-		return err
+	// Built by hand: json.Marshal would escape & < > and outgrow the limit.
+	body := []byte(`{"batch":[`)
+	for i, m := range messages {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = append(body, m...)
 	}
+	body = append(body, "]}"...)
+	backoff := 250 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := s.postOnce(ctx, body)
+		var retry retryable
+		if !errors.As(err, &retry) || attempt == 6 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff):
+			backoff *= 2
+		}
+	}
+}
+
+// retryable marks a failure that may pass when tried again.
+type retryable struct{ error }
+
+func (s *importSink) postOnce(ctx context.Context, body []byte) error {
 	req, err := nethttp.NewRequestWithContext(ctx, "POST", "http://"+s.remote.Addr+"/v1/import", bytes.NewReader(body))
 	if err != nil {
 		return err
@@ -202,9 +252,12 @@ func (s *importSink) post(ctx context.Context, messages []json.RawMessage) error
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := nethttp.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("import through the running server: %w", err)
+		return retryable{fmt.Errorf("import through the running server: %w", err)}
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == nethttp.StatusServiceUnavailable {
+		return retryable{fmt.Errorf("import through the running server: %s", resp.Status)}
+	}
 	var answer struct {
 		Accepted, Duplicates int
 		Rejected             []json.RawMessage

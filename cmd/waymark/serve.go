@@ -39,22 +39,20 @@ func (*serveCommand) Run(ctx context.Context, args []string) error {
 // serveFlags are the flags of serve, shared with demo, which serves too.
 type serveFlags struct {
 	data       dataFlags
+	pipeline   pipelineFlags
 	addr       string
 	writeKey   string
 	readKey    string
-	ip         string
-	geoip      string
 	trustProxy bool
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
 	f.data.register(fs)
+	f.pipeline.register(fs)
 	fs.StringVar(&f.addr, "addr", envString("WAYMARK_ADDR", "127.0.0.1:8080"), "listen address HOST:PORT ($WAYMARK_ADDR)")
 	fs.StringVar(&f.writeKey, "write-key", envString("WAYMARK_WRITE_KEY", ""), "write key of the default project when the data dir is first created; generated if empty ($WAYMARK_WRITE_KEY)")
 	fs.StringVar(&f.readKey, "read-key", envString("WAYMARK_READ_KEY", ""), "read key of the default project when the data dir is first created; generated if empty ($WAYMARK_READ_KEY)")
-	fs.StringVar(&f.ip, "ip", envString("WAYMARK_IP", "keep"), "what to store of client IP addresses: keep, truncate (zero the last IPv4 octet / last 80 IPv6 bits) or drop ($WAYMARK_IP)")
 	fs.BoolVar(&f.trustProxy, "trust-proxy", envString("WAYMARK_TRUST_PROXY", "") == "true", "take the client address from X-Forwarded-For; only behind a reverse proxy you run ($WAYMARK_TRUST_PROXY)")
-	fs.StringVar(&f.geoip, "geoip", envString("WAYMARK_GEOIP", ""), "MaxMind-format GeoIP2/GeoLite2 City or Country database file for country, region and city ($WAYMARK_GEOIP)")
 }
 
 // open opens the data dir's store and its default project, creating both on
@@ -75,8 +73,19 @@ func (f *serveFlags) open(ctx context.Context) (*duckdb.Store, waymark.Project, 
 	return store, project, nil
 }
 
-// pipelineOptions builds the ingest options; close releases the GeoIP file.
-func (f *serveFlags) pipelineOptions() (opts ingest.Options, close func(), err error) {
+// pipelineFlags configure enrichment, for every command that ingests.
+type pipelineFlags struct {
+	ip    string
+	geoip string
+}
+
+func (f *pipelineFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.ip, "ip", envString("WAYMARK_IP", "keep"), "what to store of client IP addresses: keep, truncate (zero the last IPv4 octet / last 80 IPv6 bits) or drop ($WAYMARK_IP)")
+	fs.StringVar(&f.geoip, "geoip", envString("WAYMARK_GEOIP", ""), "MaxMind-format GeoIP2/GeoLite2 City or Country database file for country, region and city ($WAYMARK_GEOIP)")
+}
+
+// options builds the ingest options; close releases the GeoIP file.
+func (f *pipelineFlags) options() (opts ingest.Options, close func(), err error) {
 	if opts.IP, err = ingest.ParseIPPolicy(f.ip); err != nil {
 		return opts, nil, err
 	}
@@ -94,7 +103,7 @@ func (f *serveFlags) pipelineOptions() (opts ingest.Options, close func(), err e
 // serve runs the collector and API until ctx ends, then finishes the queued
 // writes before returning.
 func (f *serveFlags) serve(ctx context.Context, store *duckdb.Store, project waymark.Project) error {
-	opts, closeGeo, err := f.pipelineOptions()
+	opts, closeGeo, err := f.pipeline.options()
 	if err != nil {
 		return err
 	}
