@@ -64,7 +64,7 @@ type Store struct {
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	connector, err := duckdb.NewConnector(path, nil)
 	if err != nil {
-		if strings.Contains(err.Error(), "lock") {
+		if strings.Contains(err.Error(), "Could not set lock") {
 			return nil, &waymark.Error{Kind: waymark.KindUnavailable, Message: "database " + path + " is in use by another process", Err: err}
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -136,7 +136,7 @@ func (s *Store) findDuplicates(ctx context.Context, events []waymark.Event, hash
 	return duplicate, nil
 }
 
-// rollback abandons the open transaction and starts a fresh appender, whose
+// rollback abandons the open transaction and clears the appender, whose
 // buffered rows would otherwise leak into the next transaction.
 func (s *Store) rollback() {
 	s.appender.Clear()

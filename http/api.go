@@ -2,6 +2,7 @@ package http
 
 import (
 	"bufio"
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -34,30 +35,46 @@ func (s *Server) withReadKey(fn projectHandlerFunc) handlerFunc {
 // exportEvents streams every stored event as NDJSON, the format of
 // `waymark export`.
 func (s *Server) exportEvents(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
-	w.Header().Set("Content-Type", "application/x-ndjson")
-	out := bufio.NewWriter(w)
-	enc := segment.NewEncoder(out)
-	err := s.Store.ExportEvents(r.Context(), project.ID, func(e *waymark.Event, personID string) error {
-		return enc.Encode(segment.Export(e, personID))
+	return streamNDJSON(w, func(enc *json.Encoder) error {
+		return s.Store.ExportEvents(r.Context(), project.ID, func(e *waymark.Event, personID string) error {
+			return enc.Encode(segment.Export(e, personID))
+		})
 	})
-	if err != nil {
-		return err
-	}
-	return out.Flush()
 }
 
 // exportRejected streams the dead letters as NDJSON.
 func (s *Server) exportRejected(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
-	w.Header().Set("Content-Type", "application/x-ndjson")
-	out := bufio.NewWriter(w)
-	enc := segment.NewEncoder(out)
-	err := s.Store.Rejections(r.Context(), project.ID, func(rej *waymark.Rejection) error {
-		return enc.Encode(segment.ExportRejection(rej))
+	return streamNDJSON(w, func(enc *json.Encoder) error {
+		return s.Store.Rejections(r.Context(), project.ID, func(rej *waymark.Rejection) error {
+			return enc.Encode(segment.ExportRejection(rej))
+		})
 	})
-	if err != nil {
+}
+
+// streamNDJSON answers with the lines that write encodes. A failure after
+// lines have gone out cuts the connection, so that a client cannot take a
+// truncated export for a whole one.
+func streamNDJSON(w http.ResponseWriter, write func(enc *json.Encoder) error) error {
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	out := &countingWriter{w: bufio.NewWriter(w)}
+	if err := write(segment.NewEncoder(out)); err != nil {
+		if out.n > out.w.Buffered() { // some lines have reached the client
+			panic(http.ErrAbortHandler)
+		}
 		return err
 	}
-	return out.Flush()
+	return out.w.Flush()
+}
+
+type countingWriter struct {
+	w *bufio.Writer
+	n int
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += n
+	return n, err
 }
 
 // person returns the person a distinct id resolves to.
