@@ -36,13 +36,17 @@ func query(name string) string {
 	return string(b)
 }
 
+// checkpointThreshold bounds the write-ahead log: DuckDB checkpoints once the
+// WAL grows past it, so recovery after a crash replays at most this much.
+// Smaller thresholds checkpoint so often that ingest slows by a third
+// (docs/benchmarks.md).
+const checkpointThreshold = "256MB"
+
 // Options tune the engine.
 type Options struct {
-	// CheckpointThreshold bounds the write-ahead log: DuckDB checkpoints
-	// once the WAL grows past it, so recovery after a crash replays at most
-	// this much. Empty means 256MB: smaller thresholds checkpoint so often
-	// that ingest slows by a third (docs/benchmarks.md).
-	CheckpointThreshold string
+	// ReadOnly opens an existing database for reading only, so that several
+	// readers, such as exports, can share it; Write then fails.
+	ReadOnly bool
 }
 
 // Store is a DuckDB database file holding projects, events, identities and
@@ -62,7 +66,11 @@ type Store struct {
 // Open opens or creates the database file at path and brings its schema up to
 // date. A file locked by another process yields a KindUnavailable error.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
-	connector, err := duckdb.NewConnector(path, nil)
+	dsn := path
+	if opts.ReadOnly {
+		dsn += "?access_mode=read_only"
+	}
+	connector, err := duckdb.NewConnector(dsn, nil)
 	if err != nil {
 		if strings.Contains(err.Error(), "Could not set lock") {
 			return nil, &waymark.Error{Kind: waymark.KindUnavailable, Message: "database " + path + " is in use by another process", Err: err}
@@ -70,19 +78,20 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	s := &Store{db: sql.OpenDB(connector)}
-	if err := s.init(ctx, opts); err != nil {
+	if opts.ReadOnly {
+		return s, nil
+	}
+	if err := s.init(ctx); err != nil {
 		s.db.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *Store) init(ctx context.Context, opts Options) error {
-	threshold := opts.CheckpointThreshold
-	if threshold == "" {
-		threshold = "256MB"
-	}
-	if _, err := s.db.ExecContext(ctx, "SET checkpoint_threshold = "+quote(threshold)); err != nil {
+// init prepares a writable store: schema, writer connection, appender and
+// the state duplicate detection and storage order need.
+func (s *Store) init(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, "SET checkpoint_threshold = "+quote(checkpointThreshold)); err != nil {
 		return fmt.Errorf("set checkpoint threshold: %w", err)
 	}
 	if err := migrate(ctx, s.db); err != nil {

@@ -16,6 +16,9 @@ import (
 func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []waymark.Rejection) (duplicate []bool, err error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	if s.writer == nil {
+		return nil, waymark.Errorf(waymark.KindInvalid, "the store is open read-only")
+	}
 
 	hashes := make([]int64, len(events))
 	for i := range events {

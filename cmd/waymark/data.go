@@ -11,6 +11,14 @@ import (
 
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/duckdb"
+	"github.com/waymark-analytics/waymark/http"
+	"github.com/waymark-analytics/waymark/ingest"
+)
+
+// The embedded engine is what every command stores into and reads from.
+var (
+	_ ingest.Store = (*duckdb.Store)(nil)
+	_ http.Store   = (*duckdb.Store)(nil)
 )
 
 const (
@@ -37,6 +45,16 @@ func openStore(ctx context.Context, dir string) (*duckdb.Store, error) {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
 	return duckdb.Open(ctx, filepath.Join(dir, databaseFile), duckdb.Options{})
+}
+
+// openStoreReadOnly opens the existing store in dir for reading alongside
+// other readers.
+func openStoreReadOnly(ctx context.Context, dir string) (*duckdb.Store, error) {
+	path := filepath.Join(dir, databaseFile)
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("no Waymark data in %s: %w", dir, err)
+	}
+	return duckdb.Open(ctx, path, duckdb.Options{ReadOnly: true})
 }
 
 // defaultProject returns the first project, creating "default" with the given

@@ -45,7 +45,7 @@ func (*exportCommand) Run(ctx context.Context, args []string) error {
 // export writes NDJSON from the store, or through the running server when it
 // holds the database.
 func export(ctx context.Context, dir string, rejected bool, w io.Writer) error {
-	store, err := openStore(ctx, dir)
+	store, err := openStoreReadOnly(ctx, dir)
 	if waymark.ErrorKind(err) == waymark.KindUnavailable {
 		return exportRemote(ctx, dir, rejected, w)
 	}
