@@ -120,13 +120,17 @@ func (s *Server) clientIP(r *http.Request) string {
 // decoding when the client compressed it.
 func readBody(r *http.Request) ([]byte, error) {
 	var src io.Reader = http.MaxBytesReader(nil, r.Body, segment.MaxBatchBytes+1)
-	if strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") {
+	switch encoding := r.Header.Get("Content-Encoding"); {
+	case encoding == "" || strings.EqualFold(encoding, "identity"):
+	case strings.EqualFold(encoding, "gzip"):
 		zr, err := gzip.NewReader(src)
 		if err != nil {
 			return nil, waymark.Errorf(waymark.KindInvalid, "body is not valid gzip: %v", err)
 		}
 		defer zr.Close()
 		src = zr
+	default:
+		return nil, waymark.Errorf(waymark.KindInvalid, "Content-Encoding %q is not supported; send gzip or an uncompressed body", encoding)
 	}
 	var buf bytes.Buffer
 	n, err := buf.ReadFrom(io.LimitReader(src, segment.MaxBatchBytes+1))

@@ -547,3 +547,12 @@ func TestSettings(t *testing.T) {
 		})
 	}
 }
+
+func TestUnsupportedContentEncoding(t *testing.T) {
+	s := newServer(t)
+	a := s.do(t, "POST", "/v1/track", strings.NewReader(`{"userId":"ada","event":"E"}`), basicAuth(writeKey+":"), header("Content-Encoding", "deflate"))
+	want := `Content-Encoding "deflate" is not supported; send gzip or an uncompressed body`
+	if a.status != http.StatusBadRequest || a.errorMessage(t) != want {
+		t.Errorf("got %d %s, want 400 %q", a.status, a.body, want)
+	}
+}
