@@ -28,10 +28,8 @@ func (s *Store) resolveIdentities(ctx context.Context, written []*waymark.Event)
 		if err != nil {
 			return err
 		}
-		for _, c := range identity.Plan(state, links[project]) {
-			if err := s.applyChange(ctx, project, c); err != nil {
-				return fmt.Errorf("identity %s: %w", c, err)
-			}
+		if err := s.applyChanges(ctx, project, identity.Plan(state, links[project])); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -55,17 +53,35 @@ func (s *Store) identityState(ctx context.Context, project string, ids []string)
 	return state, rows.Err()
 }
 
-func (s *Store) applyChange(ctx context.Context, project string, c identity.Change) error {
-	var err error
-	switch c.Kind {
-	case identity.Assign:
-		_, err = s.writer.ExecContext(ctx,
-			"INSERT INTO identities (project_id, distinct_id, person_id, is_user) VALUES (?, ?, ?, ?)",
-			project, c.DistinctID, c.PersonID, c.IsUser)
-	case identity.Move:
-		_, err = s.writer.ExecContext(ctx,
-			"UPDATE identities SET person_id = ? WHERE project_id = ? AND person_id = ?",
-			c.Into, project, c.From)
+// applyChanges executes identity changes in order. Runs of assignments go
+// in as one statement: a batch of sign-ups is thousands of them.
+func (s *Store) applyChanges(ctx context.Context, project string, changes []identity.Change) error {
+	var ids, persons []string
+	var users []bool
+	insert := func() error {
+		if len(ids) == 0 {
+			return nil
+		}
+		_, err := s.writer.ExecContext(ctx, query("AssignIdentities"),
+			sql.Named("project", project), sql.Named("ids", ids), sql.Named("persons", persons), sql.Named("users", users))
+		ids, persons, users = ids[:0], persons[:0], users[:0]
+		return err
 	}
-	return err
+	for _, c := range changes {
+		switch c.Kind {
+		case identity.Assign:
+			ids, persons, users = append(ids, c.DistinctID), append(persons, c.PersonID), append(users, c.IsUser)
+		case identity.Move:
+			if err := insert(); err != nil {
+				return fmt.Errorf("assign identities: %w", err)
+			}
+			if _, err := s.writer.ExecContext(ctx, query("MovePerson"), c.Into, project, c.From); err != nil {
+				return fmt.Errorf("identity %s: %w", c, err)
+			}
+		}
+	}
+	if err := insert(); err != nil {
+		return fmt.Errorf("assign identities: %w", err)
+	}
+	return nil
 }

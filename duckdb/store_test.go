@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/identity"
 )
 
 func openTest(t *testing.T) (*Store, string) {
@@ -217,5 +219,49 @@ func TestLatestTraitFollowsStorageOrderOnTimestampTies(t *testing.T) {
 	}
 	if got := exportIDs(t, s); fmt.Sprint(got) != "[i0 i1 i2 i3 i4]" {
 		t.Errorf("export order = %v, want storage order", got)
+	}
+}
+
+// TestIdentityMatchesReference writes random identify and alias sequences in
+// random batches and demands the persons the pure-Go identity.Graph gives.
+func TestIdentityMatchesReference(t *testing.T) {
+	ctx := context.Background()
+	for seed := range uint64(20) {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		s, _ := openTest(t)
+		graph := identity.NewGraph()
+		t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		var batch []waymark.Event
+		for n := range 300 {
+			e := waymark.Event{ProjectID: "p", MessageID: fmt.Sprint("m", n), Timestamp: t0, ReceivedAt: t0}
+			user, anon := fmt.Sprint("u", rng.IntN(12)), fmt.Sprint("a", rng.IntN(30))
+			switch rng.IntN(4) {
+			case 0:
+				e.Type, e.Name, e.AnonymousID = waymark.Track, "Viewed", anon
+			case 1:
+				e.Type, e.UserID, e.PreviousID = waymark.Alias, user, []string{anon, fmt.Sprint("u", rng.IntN(12))}[rng.IntN(2)]
+			default:
+				e.Type, e.UserID, e.AnonymousID = waymark.Identify, user, anon
+			}
+			if link, ok := identity.LinkOf(&e); ok {
+				graph.Apply(link)
+			}
+			batch = append(batch, e)
+			if rng.IntN(25) == 0 || n == 299 {
+				if _, err := s.Write(ctx, batch, nil); err != nil {
+					t.Fatal(err)
+				}
+				batch = nil
+			}
+		}
+		err := s.ExportEvents(ctx, "p", func(e *waymark.Event, person string) error {
+			if want := graph.Person(e.DistinctID()); person != want {
+				t.Errorf("seed %d: %s resolves to %s, want %s", seed, e.DistinctID(), person, want)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }

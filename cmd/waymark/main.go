@@ -24,6 +24,7 @@ var commands = []struct {
 	cmd           command
 }{
 	{"serve", "run the collector, query API and dashboard on one port", &serveCommand{}},
+	{"demo", "generate the deterministic demo dataset, then serve it", &demoCommand{}},
 	{"import", "import events from NDJSON (Segment format) or CSV files", &importCommand{}},
 	{"export", "write every stored event as NDJSON in Segment format", &exportCommand{}},
 	{"bench", "measure ingest throughput against DuckDB's bare appender", &benchCommand{}},
