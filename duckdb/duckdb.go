@@ -42,6 +42,10 @@ func query(name string) string {
 // (docs/benchmarks.md).
 const checkpointThreshold = "256MB"
 
+// memoryLimit caps DuckDB's buffer pool, which otherwise grows to 80 % of the
+// machine's memory; beyond it DuckDB spills to a temporary directory.
+const memoryLimit = "1GB"
+
 // Options tune the engine.
 type Options struct {
 	// ReadOnly opens an existing database for reading only, so that several
@@ -91,8 +95,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 // init prepares a writable store: schema, writer connection, appender and
 // the state duplicate detection and storage order need.
 func (s *Store) init(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, "SET checkpoint_threshold = "+quote(checkpointThreshold)); err != nil {
-		return fmt.Errorf("set checkpoint threshold: %w", err)
+	for setting, value := range map[string]string{"checkpoint_threshold": checkpointThreshold, "memory_limit": memoryLimit} {
+		if _, err := s.db.ExecContext(ctx, "SET "+setting+" = "+quote(value)); err != nil {
+			return fmt.Errorf("set %s: %w", setting, err)
+		}
 	}
 	if err := migrate(ctx, s.db); err != nil {
 		return err
