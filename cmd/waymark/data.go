@@ -15,11 +15,17 @@ import (
 	"github.com/waymark-analytics/waymark/ingest"
 )
 
-// The embedded engine is what every command stores into and reads from.
-var (
-	_ ingest.Store = (*duckdb.Store)(nil)
-	_ http.Store   = (*duckdb.Store)(nil)
-)
+// store is what the commands need of a storage engine: what ingest writes
+// to, what the HTTP API reads, and project bootstrap. The embedded DuckDB
+// engine is the one there is; a ClickHouse engine is to follow.
+type store interface {
+	ingest.Store
+	http.Store
+	CreateProject(ctx context.Context, p waymark.Project) error
+	Close() error
+}
+
+var _ store = (*duckdb.Store)(nil)
 
 const (
 	databaseFile = "waymark.db"
@@ -40,26 +46,35 @@ func (d *dataFlags) register(fs interface {
 }
 
 // openStore opens the embedded store in dir, creating dir when missing.
-func openStore(ctx context.Context, dir string) (*duckdb.Store, error) {
+func openStore(ctx context.Context, dir string) (store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
-	return duckdb.Open(ctx, filepath.Join(dir, databaseFile), duckdb.Options{})
+	return openDuckDB(ctx, filepath.Join(dir, databaseFile), duckdb.Options{})
 }
 
 // openStoreReadOnly opens the existing store in dir for reading alongside
 // other readers.
-func openStoreReadOnly(ctx context.Context, dir string) (*duckdb.Store, error) {
+func openStoreReadOnly(ctx context.Context, dir string) (store, error) {
 	path := filepath.Join(dir, databaseFile)
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("no Waymark data in %s: %w", dir, err)
 	}
-	return duckdb.Open(ctx, path, duckdb.Options{ReadOnly: true})
+	return openDuckDB(ctx, path, duckdb.Options{ReadOnly: true})
+}
+
+// openDuckDB returns a nil store, not a nil *duckdb.Store, on failure.
+func openDuckDB(ctx context.Context, path string, opts duckdb.Options) (store, error) {
+	s, err := duckdb.Open(ctx, path, opts)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // defaultProject returns the first project, creating "default" with the given
 // keys (or generated ones) when the store has none.
-func defaultProject(ctx context.Context, store *duckdb.Store, writeKey, readKey string) (p waymark.Project, created bool, err error) {
+func defaultProject(ctx context.Context, store store, writeKey, readKey string) (p waymark.Project, created bool, err error) {
 	projects, err := store.Projects(ctx)
 	if err != nil {
 		return p, false, err

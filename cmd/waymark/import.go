@@ -162,10 +162,7 @@ type importSink struct {
 }
 
 type localImport struct {
-	store interface {
-		Write(ctx context.Context, events []waymark.Event, rejections []waymark.Rejection) ([]bool, error)
-		Close() error
-	}
+	store    store
 	project  waymark.Project
 	pipeline *ingest.Pipeline
 }

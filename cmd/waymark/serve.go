@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/waymark-analytics/waymark"
-	"github.com/waymark-analytics/waymark/duckdb"
 	"github.com/waymark-analytics/waymark/geoip"
 	"github.com/waymark-analytics/waymark/http"
 	"github.com/waymark-analytics/waymark/ingest"
@@ -57,7 +56,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 
 // open opens the data dir's store and its default project, creating both on
 // first start.
-func (f *serveFlags) open(ctx context.Context) (*duckdb.Store, waymark.Project, error) {
+func (f *serveFlags) open(ctx context.Context) (store, waymark.Project, error) {
 	store, err := openStore(ctx, f.data.dir)
 	if err != nil {
 		return nil, waymark.Project{}, err
@@ -102,7 +101,7 @@ func (f *pipelineFlags) options() (opts ingest.Options, close func(), err error)
 
 // serve runs the collector and API until ctx ends, then finishes the queued
 // writes before returning.
-func (f *serveFlags) serve(ctx context.Context, store *duckdb.Store, project waymark.Project) error {
+func (f *serveFlags) serve(ctx context.Context, store store, project waymark.Project) error {
 	opts, closeGeo, err := f.pipeline.options()
 	if err != nil {
 		return err
