@@ -47,8 +47,8 @@ func (*demoCommand) Run(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		stored += len(pending.Events) - count(duplicate)
-		duplicates += count(duplicate)
+		stored += len(pending.Events) - countTrue(duplicate)
+		duplicates += countTrue(duplicate)
 		rejected += len(pending.Rejections)
 		pending.Events, pending.Rejections = pending.Events[:0], pending.Rejections[:0]
 		return nil

@@ -205,7 +205,7 @@ func (s *importSink) write(ctx context.Context, messages []json.RawMessage) erro
 	if err != nil {
 		return err
 	}
-	s.count(len(b.Events), count(duplicate), len(b.Rejected))
+	s.tally(len(b.Events), countTrue(duplicate), len(b.Rejected))
 	return nil
 }
 
@@ -263,18 +263,18 @@ func (s *importSink) postOnce(ctx context.Context, body []byte) error {
 	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil || resp.StatusCode != nethttp.StatusOK {
 		return fmt.Errorf("import through the running server: %s %s", resp.Status, answer.Error)
 	}
-	s.count(answer.Accepted+answer.Duplicates, answer.Duplicates, len(answer.Rejected))
+	s.tally(answer.Accepted+answer.Duplicates, answer.Duplicates, len(answer.Rejected))
 	return nil
 }
 
-// count adds a write's outcome; events includes the duplicates.
-func (s *importSink) count(events, duplicates, rejected int) {
+// tally adds a write's outcome; events includes the duplicates.
+func (s *importSink) tally(events, duplicates, rejected int) {
 	s.accepted += events - duplicates
 	s.duplicates += duplicates
 	s.rejected += rejected
 }
 
-func count(flags []bool) int {
+func countTrue(flags []bool) int {
 	n := 0
 	for _, f := range flags {
 		if f {
