@@ -254,16 +254,5 @@ func (g *generator) issueBefore(t int64) issue {
 // uuid returns a random UUID, for ids that are not counted (LinkedIn's
 // click id).
 func (g *generator) uuid() string {
-	hi, lo := g.rng.Uint64(), g.rng.Uint64()
-	var b [36]byte
-	hexInto(b[0:8], hi>>32, 8)
-	b[8] = '-'
-	hexInto(b[9:13], hi>>16, 4)
-	b[13] = '-'
-	hexInto(b[14:18], hi, 4)
-	b[18] = '-'
-	hexInto(b[19:23], lo>>48, 4)
-	b[23] = '-'
-	hexInto(b[24:36], lo, 12)
-	return string(b[:])
+	return formatUUID(g.rng.Uint64(), g.rng.Uint64())
 }

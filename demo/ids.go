@@ -18,6 +18,11 @@ func (g *generator) newAnonymousID() string {
 	lo := g.idBase(2, g.nAnon)
 	hi = hi&^(0xf<<12) | 0x4<<12 // version 4
 	lo = lo&^(0x3<<62) | 0x2<<62 // RFC 4122 variant
+	return formatUUID(hi, lo)
+}
+
+// formatUUID writes 128 bits in the 8-4-4-4-12 form of a UUID.
+func formatUUID(hi, lo uint64) string {
 	var b [36]byte
 	hexInto(b[0:8], hi>>32, 8)
 	b[8] = '-'
