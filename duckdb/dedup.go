@@ -26,12 +26,8 @@ func messageHash(projectID, messageID string) int64 {
 }
 
 func loadMessageSet(ctx context.Context, db *sql.DB) (*messageSet, error) {
-	var n int
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM events").Scan(&n); err != nil {
-		return nil, fmt.Errorf("count events: %w", err)
-	}
-	set := &messageSet{hashes: make(map[int64]struct{}, n)}
-	rows, err := db.QueryContext(ctx, "SELECT message_hash FROM events")
+	set := &messageSet{hashes: make(map[int64]struct{})}
+	rows, err := db.QueryContext(ctx, query("MessageHashes"))
 	if err != nil {
 		return nil, fmt.Errorf("load message hashes: %w", err)
 	}

@@ -114,7 +114,7 @@ func (s *Store) init(ctx context.Context) error {
 	if s.seen, err = loadMessageSet(ctx, s.db); err != nil {
 		return err
 	}
-	return s.db.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) + 1 FROM events").Scan(&s.nextSeq)
+	return s.db.QueryRowContext(ctx, query("NextSeq")).Scan(&s.nextSeq)
 }
 
 func (s *Store) newAppender() error {

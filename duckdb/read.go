@@ -203,7 +203,7 @@ func (s *Store) Projects(ctx context.Context) ([]waymark.Project, error) {
 // CreateProject stores a new project.
 func (s *Store) CreateProject(ctx context.Context, p waymark.Project) error {
 	_, err := s.db.ExecContext(ctx,
-		"INSERT INTO projects (id, name, write_key, read_key, created_at) VALUES (?, ?, ?, ?, ?)",
+		query("CreateProject"),
 		p.ID, p.Name, p.WriteKey, p.ReadKey, p.CreatedAt.UTC())
 	if err != nil {
 		return &waymark.Error{Kind: waymark.KindConflict, Message: "project " + p.ID + " or its keys already exist", Err: err}

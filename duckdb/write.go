@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/waymark-analytics/waymark"
@@ -71,7 +70,7 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 	}
 	for _, r := range rejections {
 		if _, err := s.writer.ExecContext(ctx,
-			"INSERT INTO rejected (project_id, message_id, reason, payload, received_at) VALUES (?, ?, ?, ?, ?)",
+			query("InsertRejection"),
 			r.ProjectID, nullString(r.MessageID), r.Reason, string(r.Payload), r.ReceivedAt.UTC()); err != nil {
 			return nil, fmt.Errorf("store rejection: %w", err)
 		}
@@ -109,13 +108,11 @@ func (s *Store) findDuplicates(ctx context.Context, events []waymark.Event, hash
 	if len(candidates) == 0 {
 		return duplicate, nil
 	}
-	placeholders := strings.Repeat("?, ", len(candidates)-1) + "?"
-	args := make([]any, len(candidates))
+	candidateHashes := make([]int64, len(candidates))
 	for k, i := range candidates {
-		args[k] = hashes[i]
+		candidateHashes[k] = hashes[i]
 	}
-	rows, err := s.db.QueryContext(ctx,
-		"SELECT project_id, message_id FROM events WHERE message_hash IN ("+placeholders+")", args...)
+	rows, err := s.db.QueryContext(ctx, query("StoredMessages"), candidateHashes)
 	if err != nil {
 		return nil, unavailable(err)
 	}

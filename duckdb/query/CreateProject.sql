@@ -1,0 +1,2 @@
+INSERT INTO projects (id, name, write_key, read_key, created_at)
+VALUES (?, ?, ?, ?, ?)

@@ -1,0 +1,2 @@
+INSERT INTO rejected (project_id, message_id, reason, payload, received_at)
+VALUES (?, ?, ?, ?, ?)
