@@ -1,3 +1,4 @@
+-- A project's dead letters, oldest first.
 SELECT coalesce(message_id, ''), reason, payload, received_at
 FROM rejected
 WHERE project_id = ?
