@@ -60,9 +60,8 @@ func TestIngestEndpoints(t *testing.T) {
 		}
 	})
 	t.Run("unknown endpoint", func(t *testing.T) {
-		// 405, not 404: "OPTIONS /v1/" (CORS preflight) matches every path.
-		if a := s.post(t, "/v1/im", `{"batch":[]}`); a.status != http.StatusMethodNotAllowed {
-			t.Errorf("POST /v1/im = %d, want 405", a.status)
+		if a := s.post(t, "/v1/im", `{"batch":[]}`); a.status != http.StatusNotFound {
+			t.Errorf("POST /v1/im = %d, want 404", a.status)
 		}
 	})
 }

@@ -26,13 +26,15 @@ func (s *Server) Handler() http.Handler {
 		{"import", "", ""},
 	} {
 		h := s.handle(s.ingest(route.typ))
-		mux.HandleFunc("POST /v1/"+route.long, h)
-		if route.short != "" {
-			mux.HandleFunc("POST /v1/"+route.short, h)
+		for _, name := range []string{route.long, route.short} {
+			if name != "" {
+				mux.HandleFunc("POST /v1/"+name, h)
+				mux.HandleFunc("OPTIONS /v1/"+name, preflight)
+			}
 		}
 	}
-	mux.HandleFunc("OPTIONS /v1/", preflight)
 	mux.HandleFunc("GET /v1/projects/{writeKey}/settings", s.handle(s.settings))
+	mux.HandleFunc("OPTIONS /v1/projects/{writeKey}/settings", preflight)
 
 	// Query API, read key required.
 	mux.HandleFunc("GET /api/v1/events", s.handle(s.withReadKey(s.exportEvents)))
