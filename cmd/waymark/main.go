@@ -23,7 +23,7 @@ var commands = []struct {
 	name, summary string
 	cmd           command
 }{
-	{"serve", "run the collector, query API and dashboard on one port", &serveCommand{}},
+	{"serve", "run the collector, query API and health check on one port", &serveCommand{}},
 	{"demo", "generate the deterministic demo dataset, then serve it", &demoCommand{}},
 	{"import", "import events from NDJSON (Segment format) or CSV files", &importCommand{}},
 	{"export", "write every stored event as NDJSON in Segment format", &exportCommand{}},
