@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 )
 
@@ -82,6 +83,13 @@ func envString(key, fallback string) string {
 		return v
 	}
 	return fallback
+}
+
+// envBool is a boolean flag default taken from the environment variable key
+// (1, t or true, as strconv.ParseBool reads it).
+func envBool(key string) bool {
+	v, _ := strconv.ParseBool(os.Getenv(key))
+	return v
 }
 
 type versionCommand struct{}

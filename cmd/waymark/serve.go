@@ -51,7 +51,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.addr, "addr", envString("WAYMARK_ADDR", "127.0.0.1:8080"), "listen address HOST:PORT ($WAYMARK_ADDR)")
 	fs.StringVar(&f.writeKey, "write-key", envString("WAYMARK_WRITE_KEY", ""), "write key of the default project when the data dir is first created; generated if empty ($WAYMARK_WRITE_KEY)")
 	fs.StringVar(&f.readKey, "read-key", envString("WAYMARK_READ_KEY", ""), "read key of the default project when the data dir is first created; generated if empty ($WAYMARK_READ_KEY)")
-	fs.BoolVar(&f.trustProxy, "trust-proxy", envString("WAYMARK_TRUST_PROXY", "") == "true", "take the client address from X-Forwarded-For; only behind a reverse proxy you run ($WAYMARK_TRUST_PROXY)")
+	fs.BoolVar(&f.trustProxy, "trust-proxy", envBool("WAYMARK_TRUST_PROXY"), "take the client address from X-Forwarded-For; only behind a reverse proxy you run ($WAYMARK_TRUST_PROXY)")
 }
 
 // open opens the data dir's store and its default project, creating both on
