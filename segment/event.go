@@ -318,8 +318,6 @@ func FromEvent(e *waymark.Event) Message {
 		Traits:            e.Traits,
 		Context:           e.Context,
 		Integrations:      e.Integrations,
-		context:           decodeContextInfo(e.Context, ""),
-		props:             decodePropertyInfo(e.Properties),
 	}
 	switch e.Type {
 	case waymark.Track:

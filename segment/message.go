@@ -498,15 +498,6 @@ func decodeContextInfo(raw []byte, arena string) ContextInfo {
 	return c
 }
 
-func decodePropertyInfo(raw []byte) propertyInfo {
-	var p propertyInfo
-	r := reader{data: raw}
-	if r.peek() == '{' {
-		_ = p.read(&r, "", 1)
-	}
-	return p
-}
-
 // quote formats user input for an error message, cut short if long.
 func quote(s string) string {
 	const max = 64
