@@ -25,15 +25,26 @@ import (
 var migrations embed.FS
 
 //go:embed query/*.sql
-var queries embed.FS
+var queryFiles embed.FS
+
+// queries holds query/NAME.sql by NAME, read once: some run on every write.
+var queries = func() map[string]string {
+	files, _ := fs.Glob(queryFiles, "query/*.sql")
+	m := make(map[string]string, len(files))
+	for _, f := range files {
+		b, _ := queryFiles.ReadFile(f)
+		m[strings.TrimSuffix(path.Base(f), ".sql")] = string(b)
+	}
+	return m
+}()
 
 // query returns the SQL of query/name.sql; a missing file is a build bug.
 func query(name string) string {
-	b, err := queries.ReadFile("query/" + name + ".sql")
-	if err != nil {
-		panic(err)
+	q, ok := queries[name]
+	if !ok {
+		panic("duckdb: no query/" + name + ".sql")
 	}
-	return string(b)
+	return q
 }
 
 // checkpointThreshold bounds the write-ahead log: DuckDB checkpoints once the
