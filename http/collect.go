@@ -31,9 +31,13 @@ type ingestResponse struct {
 func (s *Server) ingest(typ waymark.MessageType) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		receivedAt := s.now()
-		headerKey, hasHeaderKey := writeKeyFromHeader(r)
-		if hasHeaderKey {
-			if _, err := s.keys.lookup(r.Context(), headerKey, false); err != nil {
+		// A key in the header is checked before the body is read; analytics.js
+		// puts its key in the body instead.
+		var project waymark.Project
+		key := basicAuthUser(r)
+		if key != "" {
+			var err error
+			if project, err = s.keys.lookup(r.Context(), key, false); err != nil {
 				return err
 			}
 		}
@@ -45,16 +49,13 @@ func (s *Server) ingest(typ waymark.MessageType) handlerFunc {
 		if err != nil {
 			return err
 		}
-		key := headerKey
-		if !hasHeaderKey {
-			key = payload.WriteKey
-		}
 		if key == "" {
-			return waymark.Errorf(waymark.KindUnauthorized, "a write key is required: send it as the basic-auth user or as writeKey in the body")
-		}
-		project, err := s.keys.lookup(r.Context(), key, false)
-		if err != nil {
-			return err
+			if payload.WriteKey == "" {
+				return waymark.Errorf(waymark.KindUnauthorized, "a write key is required: send it as the basic-auth user or as writeKey in the body")
+			}
+			if project, err = s.keys.lookup(r.Context(), payload.WriteKey, false); err != nil {
+				return err
+			}
 		}
 		batch := s.Pipeline.Process(ingest.Source{ProjectID: project.ID, ReceivedAt: receivedAt, IP: s.clientIP(r)}, payload)
 		duplicate, err := s.Writer.Write(r.Context(), batch.Events, batch.Rejections)
@@ -73,13 +74,6 @@ func (s *Server) ingest(typ waymark.MessageType) handlerFunc {
 		}
 		return writeJSON(w, http.StatusOK, resp)
 	}
-}
-
-// writeKeyFromHeader reads the write key from basic auth: the user, with or
-// without the trailing colon that Segment's libraries send.
-func writeKeyFromHeader(r *http.Request) (string, bool) {
-	user := basicAuthUser(r)
-	return user, user != ""
 }
 
 // basicAuthUser returns the user of "Authorization: Basic", or "". Unlike
