@@ -68,19 +68,7 @@ func (r *reader) end() error {
 func (r *reader) skipValue(depth int) error {
 	switch c := r.peek(); c {
 	case '{':
-		if depth >= maxDepth {
-			return r.fail("JSON nested too deeply")
-		}
-		r.pos++
-		for first := true; ; first = false {
-			_, _, more, err := r.nextKey(first)
-			if err != nil || !more {
-				return err
-			}
-			if err := r.skipValue(depth + 1); err != nil {
-				return err
-			}
-		}
+		return r.members(depth, func([]byte) error { return r.skipValue(depth + 1) })
 	case '[':
 		if depth >= maxDepth {
 			return r.fail("JSON nested too deeply")
@@ -122,6 +110,24 @@ func (r *reader) skipValue(depth int) error {
 // nextKey reads up to and including the ':' after the next member name of an
 // object whose '{' has been read, or reads the closing '}' and reports more
 // false. first tells whether a member has been read before.
+// members reads the object at r, whose nesting depth is depth, calling
+// member with each member's name; member must read the member's value.
+func (r *reader) members(depth int, member func(name []byte) error) error {
+	if depth >= maxDepth {
+		return r.fail("JSON nested too deeply")
+	}
+	r.pos++ // '{'
+	for first := true; ; first = false {
+		k, esc, more, err := r.nextKey(first)
+		if err != nil || !more {
+			return err
+		}
+		if err := member(keyName(k, esc)); err != nil {
+			return err
+		}
+	}
+}
+
 func (r *reader) nextKey(first bool) (key []byte, escaped, more bool, err error) {
 	c := r.peek()
 	if c == '}' {

@@ -321,64 +321,32 @@ func (r *reader) readStrings(arena string, depth int, c *ContextInfo, object str
 	if r.peek() != '{' {
 		return r.skipValue(depth)
 	}
-	if depth >= maxDepth {
-		return r.fail("JSON nested too deeply")
-	}
-	r.pos++
-	for first := true; ; first = false {
-		k, esc, more, err := r.nextKey(first)
-		if err != nil || !more {
-			return err
+	return r.members(depth, func(name []byte) error {
+		if dst := c.field(object, name); dst != nil {
+			return r.optString(arena, dst, depth+1)
 		}
-		if dst := c.field(object, keyName(k, esc)); dst != nil {
-			err = r.optString(arena, dst, depth+1)
-		} else {
-			err = r.skipValue(depth + 1)
-		}
-		if err != nil {
-			return err
-		}
-	}
+		return r.skipValue(depth + 1)
+	})
 }
 
 // read walks a context object at r.
 func (c *ContextInfo) read(r *reader, arena string, depth int) error {
-	if depth >= maxDepth {
-		return r.fail("JSON nested too deeply")
-	}
-	r.pos++ // '{'
-	for first := true; ; first = false {
-		k, esc, more, err := r.nextKey(first)
-		if err != nil || !more {
-			return err
-		}
-		d := depth + 1
-		switch string(keyName(k, esc)) {
+	d := depth + 1
+	return r.members(depth, func(name []byte) error {
+		switch string(name) {
 		case "ip":
-			err = r.optString(arena, &c.IP, d)
+			return r.optString(arena, &c.IP, d)
 		case "userAgent":
-			err = r.optString(arena, &c.UserAgent, d)
+			return r.optString(arena, &c.UserAgent, d)
 		case "locale":
-			err = r.optString(arena, &c.Locale, d)
+			return r.optString(arena, &c.Locale, d)
 		case "timezone":
-			err = r.optString(arena, &c.Timezone, d)
-		case "library":
-			err = r.readStrings(arena, d, c, "library")
-		case "os":
-			err = r.readStrings(arena, d, c, "os")
-		case "device":
-			err = r.readStrings(arena, d, c, "device")
-		case "page":
-			err = r.readStrings(arena, d, c, "page")
-		case "campaign":
-			err = r.readStrings(arena, d, c, "campaign")
-		default:
-			err = r.skipValue(d)
+			return r.optString(arena, &c.Timezone, d)
+		case "library", "os", "device", "page", "campaign":
+			return r.readStrings(arena, d, c, string(name))
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return r.skipValue(d)
+	})
 }
 
 // field returns where the member name of the context's object goes, or nil.
@@ -437,40 +405,28 @@ func (c *ContextInfo) field(object string, name []byte) *string {
 
 // read walks a properties object at r.
 func (p *propertyInfo) read(r *reader, arena string, depth int) error {
-	if depth >= maxDepth {
-		return r.fail("JSON nested too deeply")
-	}
-	r.pos++ // '{'
-	for first := true; ; first = false {
-		k, esc, more, err := r.nextKey(first)
-		if err != nil || !more {
-			return err
-		}
-		d := depth + 1
-		switch string(keyName(k, esc)) {
+	d := depth + 1
+	return r.members(depth, func(name []byte) error {
+		switch string(name) {
 		case "url":
-			err = r.optString(arena, &p.URL, d)
+			return r.optString(arena, &p.URL, d)
 		case "path":
-			err = r.optString(arena, &p.Path, d)
+			return r.optString(arena, &p.Path, d)
 		case "title":
-			err = r.optString(arena, &p.Title, d)
+			return r.optString(arena, &p.Title, d)
 		case "referrer":
-			err = r.optString(arena, &p.Referrer, d)
+			return r.optString(arena, &p.Referrer, d)
 		case "currency":
-			err = r.optString(arena, &p.Currency, d)
+			return r.optString(arena, &p.Currency, d)
 		case "revenue":
-			err = r.amount(arena, &p.Revenue, d)
+			return r.amount(arena, &p.Revenue, d)
 		case "total":
-			err = r.amount(arena, &p.Total, d)
+			return r.amount(arena, &p.Total, d)
 		case "value":
-			err = r.amount(arena, &p.Value, d)
-		default:
-			err = r.skipValue(d)
+			return r.amount(arena, &p.Value, d)
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return r.skipValue(d)
+	})
 }
 
 // amount reads a number's text, or a string, into dst; Event decides whether
