@@ -16,4 +16,14 @@ if ! command -v gcc >/dev/null; then
 fi
 
 go vet ./...
+
+# The ClickHouse tests run against real servers, a single one and a two-shard
+# cluster (scripts/clickhouse.sh). The trap comes before start, so that a start
+# failing halfway still stops what it started; start's output is assigned
+# before eval, so that set -e sees its failure.
+ch_dir=$(mktemp -d)
+trap 'scripts/clickhouse.sh stop "$ch_dir"; rm -rf "$ch_dir"' EXIT
+ch_env=$(scripts/clickhouse.sh start "$ch_dir")
+eval "$ch_env"
+
 go test -count=1 -timeout 20m "$@" ./...
