@@ -8,6 +8,7 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/storage"
 )
 
 // AppendBare writes events into a new database at path with nothing but
@@ -31,7 +32,7 @@ func AppendBare(ctx context.Context, path string, events []waymark.Event) error 
 			return err
 		}
 		for i := range events {
-			if err := a.AppendRow(eventRow(&events[i], int64(i), messageHash(events[i].ProjectID, events[i].MessageID))...); err != nil {
+			if err := a.AppendRow(eventRow(&events[i], int64(i), storage.MessageHash(events[i].ProjectID, events[i].MessageID))...); err != nil {
 				a.Close()
 				return fmt.Errorf("append: %w", err)
 			}

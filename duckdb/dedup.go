@@ -5,47 +5,44 @@ import (
 	"database/sql"
 	"fmt"
 
-	"github.com/cespare/xxhash/v2"
+	"github.com/waymark-analytics/waymark/storage"
 )
 
-// messageSet remembers the hash of every stored (project, messageId) so the
-// writer finds duplicates with a map lookup instead of a table scan. A hash
-// hit is only a candidate: the writer confirms it against the table, so a
-// collision can never drop an event.
-type messageSet struct {
-	hashes map[int64]struct{}
-}
-
-func messageHash(projectID, messageID string) int64 {
-	var d xxhash.Digest
-	d.Reset()
-	d.WriteString(projectID)
-	d.Write([]byte{0})
-	d.WriteString(messageID)
-	return int64(d.Sum64())
-}
-
-func loadMessageSet(ctx context.Context, db *sql.DB) (*messageSet, error) {
-	set := &messageSet{hashes: make(map[int64]struct{})}
-	rows, err := db.QueryContext(ctx, query("MessageHashes"))
+func loadMessageSet(ctx context.Context, db *sql.DB) (*storage.MessageSet, error) {
+	rows, err := db.QueryContext(ctx, queries.Get("MessageHashes"))
 	if err != nil {
 		return nil, fmt.Errorf("load message hashes: %w", err)
 	}
 	defer rows.Close()
+	var hashes []int64
 	for rows.Next() {
 		var h int64
 		if err := rows.Scan(&h); err != nil {
 			return nil, err
 		}
-		set.hashes[h] = struct{}{}
+		hashes = append(hashes, h)
 	}
-	return set, rows.Err()
+	return storage.NewMessageSet(hashes), rows.Err()
 }
 
-func (m *messageSet) has(h int64) bool {
-	_, ok := m.hashes[h]
-	return ok
+// storedMessages confirms duplicate candidates: which messages with the
+// given hashes are stored.
+func (s *Store) storedMessages(ctx context.Context, hashes []int64) (map[storage.Message]bool, error) {
+	rows, err := s.db.QueryContext(ctx, queries.Get("StoredMessages"), hashes)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	defer rows.Close()
+	stored := make(map[storage.Message]bool)
+	for rows.Next() {
+		var m storage.Message
+		if err := rows.Scan(&m.ProjectID, &m.MessageID); err != nil {
+			return nil, err
+		}
+		stored[m] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, unavailable(err)
+	}
+	return stored, nil
 }
-
-func (m *messageSet) add(h int64)    { m.hashes[h] = struct{}{} }
-func (m *messageSet) remove(h int64) { delete(m.hashes, h) }

@@ -9,16 +9,13 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"path"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/storage"
 )
 
 //go:embed migrations/*.sql
@@ -27,25 +24,7 @@ var migrations embed.FS
 //go:embed query/*.sql
 var queryFiles embed.FS
 
-// queries holds query/NAME.sql by NAME, read once: some run on every write.
-var queries = func() map[string]string {
-	files, _ := fs.Glob(queryFiles, "query/*.sql")
-	m := make(map[string]string, len(files))
-	for _, f := range files {
-		b, _ := queryFiles.ReadFile(f)
-		m[strings.TrimSuffix(path.Base(f), ".sql")] = string(b)
-	}
-	return m
-}()
-
-// query returns the SQL of query/name.sql; a missing file is a build bug.
-func query(name string) string {
-	q, ok := queries[name]
-	if !ok {
-		panic("duckdb: no query/" + name + ".sql")
-	}
-	return q
-}
+var queries = storage.LoadQueries(queryFiles, "query")
 
 // checkpointThreshold bounds the write-ahead log: DuckDB checkpoints once the
 // WAL grows past it, so recovery after a crash replays at most this much.
@@ -74,7 +53,7 @@ type Store struct {
 	writeMu  sync.Mutex
 	writer   *sql.Conn
 	appender *duckdb.Appender
-	seen     *messageSet
+	seen     *storage.MessageSet
 	nextSeq  int64 // seq of the next stored event
 }
 
@@ -125,7 +104,7 @@ func (s *Store) init(ctx context.Context) error {
 	if s.seen, err = loadMessageSet(ctx, s.db); err != nil {
 		return err
 	}
-	return s.db.QueryRowContext(ctx, query("NextSeq")).Scan(&s.nextSeq)
+	return s.db.QueryRowContext(ctx, queries.Get("NextSeq")).Scan(&s.nextSeq)
 }
 
 func (s *Store) newAppender() error {
@@ -165,41 +144,31 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err := db.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&current); err != nil {
 		return fmt.Errorf("read schema version: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	all, err := storage.LoadMigrations(migrations, "migrations")
 	if err != nil {
 		return err
 	}
-	slices.Sort(names)
-	for _, name := range names {
-		base := path.Base(name)
-		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migration %s: name must start with its number", base)
-		}
-		if version <= current {
+	for _, m := range all {
+		if m.Version <= current {
 			continue
 		}
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			return err
-		}
-		if err := applyMigration(ctx, db, version, base, string(body)); err != nil {
-			return fmt.Errorf("migration %s: %w", base, err)
+		if err := applyMigration(ctx, db, m); err != nil {
+			return fmt.Errorf("migration %s: %w", m.Name, err)
 		}
 	}
 	return nil
 }
 
-func applyMigration(ctx context.Context, db *sql.DB, version int, name, body string) error {
+func applyMigration(ctx context.Context, db *sql.DB, m storage.Migration) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, body); err != nil {
+	if _, err := tx.ExecContext(ctx, m.Body); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", version, name); err != nil {
+	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", m.Version, m.Name); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -36,7 +36,7 @@ func (s *Store) resolveIdentities(ctx context.Context, written []*waymark.Event)
 }
 
 func (s *Store) identityState(ctx context.Context, project string, ids []string) (identity.State, error) {
-	rows, err := s.writer.QueryContext(ctx, query("IdentityState"), sql.Named("project", project), sql.Named("ids", ids))
+	rows, err := s.writer.QueryContext(ctx, queries.Get("IdentityState"), sql.Named("project", project), sql.Named("ids", ids))
 	if err != nil {
 		return nil, fmt.Errorf("load identities: %w", err)
 	}
@@ -62,7 +62,7 @@ func (s *Store) applyChanges(ctx context.Context, project string, changes []iden
 		if len(ids) == 0 {
 			return nil
 		}
-		_, err := s.writer.ExecContext(ctx, query("AssignIdentities"),
+		_, err := s.writer.ExecContext(ctx, queries.Get("AssignIdentities"),
 			sql.Named("project", project), sql.Named("ids", ids), sql.Named("persons", persons), sql.Named("users", users))
 		ids, persons, users = ids[:0], persons[:0], users[:0]
 		return err
@@ -75,7 +75,7 @@ func (s *Store) applyChanges(ctx context.Context, project string, changes []iden
 			if err := insert(); err != nil {
 				return fmt.Errorf("assign identities: %w", err)
 			}
-			if _, err := s.writer.ExecContext(ctx, query("MovePerson"), c.Into, project, c.From); err != nil {
+			if _, err := s.writer.ExecContext(ctx, queries.Get("MovePerson"), c.Into, project, c.From); err != nil {
 				return fmt.Errorf("identity %s: %w", c, err)
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/storage"
 )
 
 // ExportEvents calls fn with every stored event of the project, in the order
@@ -15,47 +16,28 @@ import (
 // order is what identity merges followed, so re-importing an export rebuilds
 // the same persons.
 func (s *Store) ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error {
-	rows, err := s.db.QueryContext(ctx, query("ExportEvents"), projectID)
+	rows, err := s.db.QueryContext(ctx, queries.Get("ExportEvents"), projectID)
 	if err != nil {
 		return fmt.Errorf("export events: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		e := waymark.Event{ProjectID: projectID}
-		var (
-			name, userID, anonymousID, groupID, previousID            sql.NullString
-			originalTimestamp, sentAt                                 sql.NullTime
-			url, host, path, title, referrer, referrerHost            sql.NullString
-			source, medium, campaign, term, content, clickID, channel sql.NullString
-			browser, browserVersion, os, osVersion, deviceType        sql.NullString
-			ip, country, region, city, currency                       sql.NullString
-			revenue                                                   sql.NullFloat64
-			properties, traits, context, integrations                 jsonColumn
-			typ, personID                                             string
-		)
-		if err := rows.Scan(&e.MessageID, &typ, &name, &userID, &anonymousID, &groupID, &previousID,
-			&e.Timestamp, &originalTimestamp, &sentAt, &e.ReceivedAt,
-			&url, &host, &path, &title, &referrer, &referrerHost,
-			&source, &medium, &campaign, &term, &content, &clickID, &channel,
-			&browser, &browserVersion, &os, &osVersion, &deviceType,
-			&ip, &country, &region, &city,
-			&revenue, &currency,
-			&properties, &traits, &context, &integrations,
+		var f storage.Flat
+		var originalTimestamp, sentAt sql.NullTime
+		var personID string
+		if err := rows.Scan(&f.MessageID, &f.Type, &f.Name, &f.UserID, &f.AnonymousID, &f.GroupID, &f.PreviousID,
+			&f.Timestamp, &originalTimestamp, &sentAt, &f.ReceivedAt,
+			&f.URL, &f.Host, &f.Path, &f.Title, &f.Referrer, &f.ReferrerHost,
+			&f.Source, &f.Medium, &f.Campaign, &f.Term, &f.Content, &f.ClickID, &f.Channel,
+			&f.Browser, &f.BrowserVersion, &f.OS, &f.OSVersion, &f.DeviceType,
+			&f.IP, &f.Country, &f.Region, &f.City,
+			&f.Revenue, &f.Currency,
+			&f.Properties, &f.Traits, &f.Context, &f.Integrations,
 			&personID); err != nil {
 			return fmt.Errorf("export events: %w", err)
 		}
-		e.Type = waymark.MessageType(typ)
-		e.Name, e.UserID, e.AnonymousID, e.GroupID, e.PreviousID = name.String, userID.String, anonymousID.String, groupID.String, previousID.String
-		e.Timestamp, e.ReceivedAt = e.Timestamp.UTC(), e.ReceivedAt.UTC()
-		e.OriginalTimestamp, e.SentAt = utcOrZero(originalTimestamp), utcOrZero(sentAt)
-		e.Page = waymark.PageInfo{URL: url.String, Host: host.String, Path: path.String, Title: title.String, Referrer: referrer.String, ReferrerHost: referrerHost.String}
-		e.Campaign = waymark.Campaign{Source: source.String, Medium: medium.String, Name: campaign.String, Term: term.String, Content: content.String, ClickID: clickID.String, Channel: channel.String}
-		e.Device = waymark.Device{Browser: browser.String, BrowserVersion: browserVersion.String, OS: os.String, OSVersion: osVersion.String, Type: deviceType.String}
-		e.Geo = waymark.Geo{IP: ip.String, Country: country.String, Region: region.String, City: city.String}
-		if revenue.Valid {
-			e.Revenue = &waymark.Money{Amount: revenue.Float64, Currency: currency.String}
-		}
-		e.Properties, e.Traits, e.Context, e.Integrations = properties.raw, traits.raw, context.raw, integrations.raw
+		f.OriginalTimestamp, f.SentAt = originalTimestamp.Time, sentAt.Time
+		e := f.Event(projectID)
 		if err := fn(&e, personID); err != nil {
 			return err
 		}
@@ -65,7 +47,7 @@ func (s *Store) ExportEvents(ctx context.Context, projectID string, fn func(e *w
 
 // Rejections calls fn with every dead letter of the project, oldest first.
 func (s *Store) Rejections(ctx context.Context, projectID string, fn func(r *waymark.Rejection) error) error {
-	rows, err := s.db.QueryContext(ctx, query("Rejections"), projectID)
+	rows, err := s.db.QueryContext(ctx, queries.Get("Rejections"), projectID)
 	if err != nil {
 		return fmt.Errorf("list rejections: %w", err)
 	}
@@ -89,7 +71,7 @@ func (s *Store) Rejections(ctx context.Context, projectID string, fn func(r *way
 // latest traits and when they were first and last seen.
 func (s *Store) Person(ctx context.Context, projectID, distinctID string) (waymark.Person, error) {
 	p := waymark.Person{Traits: map[string]any{}}
-	rows, err := s.db.QueryContext(ctx, query("PersonOf"),
+	rows, err := s.db.QueryContext(ctx, queries.Get("PersonOf"),
 		sql.Named("project", projectID), sql.Named("id", distinctID))
 	if err != nil {
 		return p, fmt.Errorf("resolve person: %w", err)
@@ -112,14 +94,14 @@ func (s *Store) Person(ctx context.Context, projectID, distinctID string) (wayma
 		p.IDs = []string{p.ID}
 	}
 	var first, last sql.NullTime
-	if err := s.db.QueryRowContext(ctx, query("PersonSeen"), projectID, p.IDs).Scan(&first, &last); err != nil {
+	if err := s.db.QueryRowContext(ctx, queries.Get("PersonSeen"), projectID, p.IDs).Scan(&first, &last); err != nil {
 		return p, fmt.Errorf("person activity: %w", err)
 	}
 	if !first.Valid {
 		return p, waymark.Errorf(waymark.KindNotFound, "no person with id %q", distinctID)
 	}
 	p.FirstSeen, p.LastSeen = first.Time.UTC(), last.Time.UTC()
-	rows, err = s.db.QueryContext(ctx, query("PersonTraits"), projectID, p.IDs)
+	rows, err = s.db.QueryContext(ctx, queries.Get("PersonTraits"), projectID, p.IDs)
 	if err != nil {
 		return p, fmt.Errorf("person traits: %w", err)
 	}
@@ -131,7 +113,7 @@ func (s *Store) Person(ctx context.Context, projectID, distinctID string) (wayma
 // persons who joined it.
 func (s *Store) Group(ctx context.Context, projectID, groupID string) (waymark.GroupProfile, error) {
 	g := waymark.GroupProfile{ID: groupID, Traits: map[string]any{}}
-	rows, err := s.db.QueryContext(ctx, query("GroupTraits"), projectID, groupID)
+	rows, err := s.db.QueryContext(ctx, queries.Get("GroupTraits"), projectID, groupID)
 	if err != nil {
 		return g, fmt.Errorf("group traits: %w", err)
 	}
@@ -141,7 +123,7 @@ func (s *Store) Group(ctx context.Context, projectID, groupID string) (waymark.G
 	if g.FirstSeen.IsZero() {
 		return g, waymark.Errorf(waymark.KindNotFound, "no group with id %q", groupID)
 	}
-	members, err := s.db.QueryContext(ctx, query("GroupMembers"), projectID, groupID)
+	members, err := s.db.QueryContext(ctx, queries.Get("GroupMembers"), projectID, groupID)
 	if err != nil {
 		return g, fmt.Errorf("group members: %w", err)
 	}
@@ -171,19 +153,14 @@ func latestTraits(rows *sql.Rows, traits map[string]any) (first, last time.Time,
 			first = at.UTC()
 		}
 		last = at.UTC()
-		var set map[string]any
-		if json.Unmarshal(raw.raw, &set) == nil {
-			for k, v := range set {
-				traits[k] = v
-			}
-		}
+		storage.MergeTraits(traits, raw.raw)
 	}
 	return first, last, rows.Err()
 }
 
 // Projects lists every project with its keys.
 func (s *Store) Projects(ctx context.Context) ([]waymark.Project, error) {
-	rows, err := s.db.QueryContext(ctx, query("Projects"))
+	rows, err := s.db.QueryContext(ctx, queries.Get("Projects"))
 	if err != nil {
 		return nil, fmt.Errorf("list projects: %w", err)
 	}
@@ -203,7 +180,7 @@ func (s *Store) Projects(ctx context.Context) ([]waymark.Project, error) {
 // CreateProject stores a new project.
 func (s *Store) CreateProject(ctx context.Context, p waymark.Project) error {
 	_, err := s.db.ExecContext(ctx,
-		query("CreateProject"),
+		queries.Get("CreateProject"),
 		p.ID, p.Name, p.WriteKey, p.ReadKey, p.CreatedAt.UTC())
 	if err != nil {
 		return &waymark.Error{Kind: waymark.KindConflict, Message: "project " + p.ID + " or its keys already exist", Err: err}
@@ -230,11 +207,4 @@ func (j *jsonColumn) Scan(v any) error {
 		j.raw = b
 	}
 	return nil
-}
-
-func utcOrZero(t sql.NullTime) time.Time {
-	if !t.Valid {
-		return time.Time{}
-	}
-	return t.Time.UTC()
 }

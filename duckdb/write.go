@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/storage"
 )
 
 // Write stores events and dead letters in one transaction and answers only
@@ -21,9 +22,11 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 
 	hashes := make([]int64, len(events))
 	for i := range events {
-		hashes[i] = messageHash(events[i].ProjectID, events[i].MessageID)
+		hashes[i] = storage.MessageHash(events[i].ProjectID, events[i].MessageID)
 	}
-	duplicate, err = s.findDuplicates(ctx, events, hashes)
+	duplicate, err = s.seen.Duplicates(events, hashes, func(hashes []int64) (map[storage.Message]bool, error) {
+		return s.storedMessages(ctx, hashes)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -32,7 +35,7 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 	defer func() {
 		if err != nil {
 			for _, h := range added {
-				s.seen.remove(h)
+				s.seen.Remove(h)
 			}
 			// Nothing of this write is stored: the client should retry.
 			if waymark.ErrorKind(err) == waymark.KindInternal {
@@ -59,8 +62,8 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 		if err := s.appender.AppendRow(eventRow(&events[i], s.nextSeq+int64(len(written)), hashes[i])...); err != nil {
 			return nil, fmt.Errorf("append event %s: %w", events[i].MessageID, err)
 		}
-		if !s.seen.has(hashes[i]) { // a colliding hash stays for the event that owns it
-			s.seen.add(hashes[i])
+		if !s.seen.Has(hashes[i]) { // a colliding hash stays for the event that owns it
+			s.seen.Add(hashes[i])
 			added = append(added, hashes[i])
 		}
 		written = append(written, &events[i])
@@ -70,7 +73,7 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 	}
 	for _, r := range rejections {
 		if _, err := s.writer.ExecContext(ctx,
-			query("InsertRejection"),
+			queries.Get("InsertRejection"),
 			r.ProjectID, nullString(r.MessageID), r.Reason, string(r.Payload), r.ReceivedAt.UTC()); err != nil {
 			return nil, fmt.Errorf("store rejection: %w", err)
 		}
@@ -86,56 +89,6 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 	return duplicate, nil
 }
 
-// findDuplicates marks events already stored or repeated within events. Only
-// hash hits are confirmed against the table, so the common case costs no
-// query at all.
-func (s *Store) findDuplicates(ctx context.Context, events []waymark.Event, hashes []int64) ([]bool, error) {
-	duplicate := make([]bool, len(events))
-	inBatch := make(map[int64][]int, len(events))
-	var candidates []int
-	for i, h := range hashes {
-		if s.seen.has(h) {
-			candidates = append(candidates, i)
-		}
-		for _, j := range inBatch[h] {
-			if events[j].ProjectID == events[i].ProjectID && events[j].MessageID == events[i].MessageID {
-				duplicate[i] = true
-				break
-			}
-		}
-		inBatch[h] = append(inBatch[h], i)
-	}
-	if len(candidates) == 0 {
-		return duplicate, nil
-	}
-	candidateHashes := make([]int64, len(candidates))
-	for k, i := range candidates {
-		candidateHashes[k] = hashes[i]
-	}
-	rows, err := s.db.QueryContext(ctx, query("StoredMessages"), candidateHashes)
-	if err != nil {
-		return nil, unavailable(err)
-	}
-	defer rows.Close()
-	stored := make(map[[2]string]bool)
-	for rows.Next() {
-		var key [2]string
-		if err := rows.Scan(&key[0], &key[1]); err != nil {
-			return nil, err
-		}
-		stored[key] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, unavailable(err)
-	}
-	for _, i := range candidates {
-		if stored[[2]string{events[i].ProjectID, events[i].MessageID}] {
-			duplicate[i] = true
-		}
-	}
-	return duplicate, nil
-}
-
 // rollback abandons the open transaction and clears the appender, whose
 // buffered rows would otherwise leak into the next transaction.
 func (s *Store) rollback() {
@@ -144,55 +97,21 @@ func (s *Store) rollback() {
 }
 
 func eventRow(e *waymark.Event, seq, hash int64) []driver.Value {
-	var revenue, currency driver.Value
-	if e.Revenue != nil {
-		revenue = e.Revenue.Amount
-		currency = nullString(e.Revenue.Currency)
+	f := storage.Flatten(e)
+	var revenue driver.Value
+	if f.Revenue != nil {
+		revenue = *f.Revenue
 	}
 	return []driver.Value{
-		seq,
-		e.ProjectID,
-		e.MessageID,
-		hash,
-		string(e.Type),
-		nullString(e.Name),
-		e.DistinctID(),
-		nullString(e.UserID),
-		nullString(e.AnonymousID),
-		nullString(e.GroupID),
-		nullString(e.PreviousID),
-		e.Timestamp.UTC(),
-		nullTime(e.OriginalTimestamp),
-		nullTime(e.SentAt),
-		e.ReceivedAt.UTC(),
-		nullString(e.Page.URL),
-		nullString(e.Page.Host),
-		nullString(e.Page.Path),
-		nullString(e.Page.Title),
-		nullString(e.Page.Referrer),
-		nullString(e.Page.ReferrerHost),
-		nullString(e.Campaign.Source),
-		nullString(e.Campaign.Medium),
-		nullString(e.Campaign.Name),
-		nullString(e.Campaign.Term),
-		nullString(e.Campaign.Content),
-		nullString(e.Campaign.ClickID),
-		nullString(e.Campaign.Channel),
-		nullString(e.Device.Browser),
-		nullString(e.Device.BrowserVersion),
-		nullString(e.Device.OS),
-		nullString(e.Device.OSVersion),
-		nullString(e.Device.Type),
-		nullString(e.Geo.IP),
-		nullString(e.Geo.Country),
-		nullString(e.Geo.Region),
-		nullString(e.Geo.City),
-		revenue,
-		currency,
-		nullJSON(e.Properties),
-		nullJSON(e.Traits),
-		nullJSON(e.Context),
-		nullJSON(e.Integrations),
+		seq, e.ProjectID, f.MessageID, hash, f.Type, nullString(f.Name), e.DistinctID(),
+		nullString(f.UserID), nullString(f.AnonymousID), nullString(f.GroupID), nullString(f.PreviousID),
+		f.Timestamp, nullTime(f.OriginalTimestamp), nullTime(f.SentAt), f.ReceivedAt,
+		nullString(f.URL), nullString(f.Host), nullString(f.Path), nullString(f.Title), nullString(f.Referrer), nullString(f.ReferrerHost),
+		nullString(f.Source), nullString(f.Medium), nullString(f.Campaign), nullString(f.Term), nullString(f.Content), nullString(f.ClickID), nullString(f.Channel),
+		nullString(f.Browser), nullString(f.BrowserVersion), nullString(f.OS), nullString(f.OSVersion), nullString(f.DeviceType),
+		nullString(f.IP), nullString(f.Country), nullString(f.Region), nullString(f.City),
+		revenue, nullString(f.Currency),
+		nullString(f.Properties), nullString(f.Traits), nullString(f.Context), nullString(f.Integrations),
 	}
 }
 
@@ -208,13 +127,6 @@ func nullTime(t time.Time) driver.Value {
 		return nil
 	}
 	return t.UTC()
-}
-
-func nullJSON(b []byte) driver.Value {
-	if len(b) == 0 || string(b) == "null" {
-		return nil
-	}
-	return string(b)
 }
 
 // unavailable marks a database failure as one the client should retry.

@@ -1,14 +1,18 @@
 -- Every stored event of a project, in the order it was stored, with the
--- person it resolves to today.
+-- person it resolves to today. Absent strings come back empty.
 SELECT
-    e.message_id, e.type, e.name, e.user_id, e.anonymous_id, e.group_id, e.previous_id,
+    e.message_id, e.type, coalesce(e.name, ''), coalesce(e.user_id, ''), coalesce(e.anonymous_id, ''),
+    coalesce(e.group_id, ''), coalesce(e.previous_id, ''),
     e.timestamp, e.original_timestamp, e.sent_at, e.received_at,
-    e.url, e.host, e.path, e.title, e.referrer, e.referrer_host,
-    e.utm_source, e.utm_medium, e.utm_campaign, e.utm_term, e.utm_content, e.click_id, e.channel,
-    e.browser, e.browser_version, e.os, e.os_version, e.device_type,
-    e.ip, e.country, e.region, e.city,
-    e.revenue, e.currency,
-    e.properties, e.traits, e.context, e.integrations,
+    coalesce(e.url, ''), coalesce(e.host, ''), coalesce(e.path, ''), coalesce(e.title, ''),
+    coalesce(e.referrer, ''), coalesce(e.referrer_host, ''),
+    coalesce(e.utm_source, ''), coalesce(e.utm_medium, ''), coalesce(e.utm_campaign, ''), coalesce(e.utm_term, ''),
+    coalesce(e.utm_content, ''), coalesce(e.click_id, ''), coalesce(e.channel, ''),
+    coalesce(e.browser, ''), coalesce(e.browser_version, ''), coalesce(e.os, ''), coalesce(e.os_version, ''),
+    coalesce(e.device_type, ''),
+    coalesce(e.ip, ''), coalesce(e.country, ''), coalesce(e.region, ''), coalesce(e.city, ''),
+    e.revenue, coalesce(e.currency, ''),
+    coalesce(e.properties, ''), coalesce(e.traits, ''), coalesce(e.context, ''), coalesce(e.integrations, ''),
     coalesce(i.person_id, e.distinct_id) AS person_id
 FROM events e
 LEFT JOIN identities i ON i.project_id = e.project_id AND i.distinct_id = e.distinct_id

@@ -1,0 +1,204 @@
+package clickhouse
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/demo"
+	"github.com/waymark-analytics/waymark/duckdb"
+	"github.com/waymark-analytics/waymark/identity"
+	"github.com/waymark-analytics/waymark/ingest"
+	"github.com/waymark-analytics/waymark/segment"
+	"github.com/waymark-analytics/waymark/storage/storagetest"
+)
+
+// servers returns the ClickHouse servers to test against, by name: a single
+// server and a two-shard cluster, which ./scripts/test.sh starts. Without
+// them the tests fail in CI and skip, loudly, elsewhere.
+func servers(t *testing.T) map[string]string {
+	dsns := map[string]string{}
+	for name, env := range map[string]string{"single": "WAYMARK_TEST_CLICKHOUSE", "cluster": "WAYMARK_TEST_CLICKHOUSE_CLUSTER"} {
+		if dsn := os.Getenv(env); dsn != "" {
+			dsns[name] = dsn
+		}
+	}
+	if len(dsns) < 2 {
+		msg := "ClickHouse tests need WAYMARK_TEST_CLICKHOUSE and WAYMARK_TEST_CLICKHOUSE_CLUSTER; ./scripts/test.sh starts the servers and sets them"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return dsns
+}
+
+var databases atomic.Int64
+
+// freshDatabase returns an Opener of a new database on the server of dsn,
+// dropped when the test ends.
+func freshDatabase(dsn string) func(t *testing.T) storagetest.Opener {
+	return func(t *testing.T) storagetest.Opener {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.Path = fmt.Sprintf("/waymark_test_%d_%d", os.Getpid(), databases.Add(1))
+		dsn := u.String()
+		open := func(t *testing.T) storagetest.Store {
+			s, err := Open(context.Background(), dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+		t.Cleanup(func() {
+			s := open(t).(*Store)
+			defer s.Close()
+			if err := s.conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+u.Path[1:]+onCluster(s.cluster)); err != nil {
+				t.Error(err)
+			}
+		})
+		return open
+	}
+}
+
+func TestConformance(t *testing.T) {
+	for name, dsn := range servers(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			storagetest.Run(t, freshDatabase(dsn))
+		})
+	}
+}
+
+// TestSameAnswersAsEmbeddedEngine stores the same demo data in DuckDB and in
+// ClickHouse and demands identical exports, persons and groups.
+func TestSameAnswersAsEmbeddedEngine(t *testing.T) {
+	ctx := context.Background()
+	for name, dsn := range servers(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			embedded, err := duckdb.Open(ctx, filepath.Join(t.TempDir(), "waymark.db"), duckdb.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer embedded.Close()
+			server := freshDatabase(dsn)(t).Must(t)
+			pipeline := ingest.NewPipeline(ingest.Options{})
+			err = demo.Generate(demo.Options{Seed: 3, Events: 3000}, func(batch []json.RawMessage, receivedAt time.Time) error {
+				b := pipeline.Process(ingest.Source{ProjectID: "p", ReceivedAt: receivedAt}, segment.Payload{Messages: batch})
+				for _, s := range []storagetest.Store{embedded, server} {
+					if _, err := s.Write(ctx, b.Events, b.Rejections); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, wantPersons := storagetest.Export(t, embedded, "p")
+			got, gotPersons := storagetest.Export(t, server, "p")
+			if len(got) != len(want) {
+				t.Fatalf("ClickHouse exported %d events, DuckDB %d", len(got), len(want))
+			}
+			ids := map[string]bool{}
+			groups := map[string]bool{}
+			for i := range want {
+				a, _ := json.Marshal(segment.Export(&want[i], wantPersons[i]))
+				b, _ := json.Marshal(segment.Export(&got[i], gotPersons[i]))
+				if string(a) != string(b) {
+					t.Fatalf("event %d differs:\nDuckDB     %s\nClickHouse %s", i, a, b)
+				}
+				ids[want[i].DistinctID()] = true
+				if want[i].GroupID != "" {
+					groups[want[i].GroupID] = true
+				}
+			}
+			for id := range ids {
+				a, errA := embedded.Person(ctx, "p", id)
+				b, errB := server.Person(ctx, "p", id)
+				if fmt.Sprint(a, errA) != fmt.Sprint(b, errB) {
+					t.Errorf("person %s:\nDuckDB     %v %v\nClickHouse %v %v", id, a, errA, b, errB)
+				}
+			}
+			for id := range groups {
+				a, errA := embedded.Group(ctx, "p", id)
+				b, errB := server.Group(ctx, "p", id)
+				if fmt.Sprint(a, errA) != fmt.Sprint(b, errB) {
+					t.Errorf("group %s:\nDuckDB     %v %v\nClickHouse %v %v", id, a, errA, b, errB)
+				}
+			}
+			t.Logf("%d events, %d distinct ids, %d groups compared", len(want), len(ids), len(groups))
+		})
+	}
+}
+
+// TestCollectorsWriteConcurrently runs two stores, as two collectors, on one
+// database at once. Some batches reach both, as retries through a load
+// balancer do. Every message must be stored once, and persons must follow
+// the identity rules applied in storage order.
+func TestCollectorsWriteConcurrently(t *testing.T) {
+	ctx := context.Background()
+	for name, dsn := range servers(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			open := freshDatabase(dsn)(t)
+			collectors := []storagetest.Store{open.Must(t), open.Must(t)}
+			for seed := range uint64(4) {
+				project := fmt.Sprint("p", seed)
+				batches := storagetest.RandomBatches(seed, project, 400)
+				var wg sync.WaitGroup
+				for c, s := range collectors {
+					wg.Go(func() {
+						for i, b := range batches {
+							if i%2 == c || i%3 == 0 {
+								if _, err := s.Write(ctx, b, nil); err != nil {
+									t.Error(err)
+									return
+								}
+							}
+						}
+					})
+				}
+				wg.Wait()
+				events, persons := storagetest.Export(t, collectors[seed%2], project)
+				if len(events) != 400 {
+					t.Fatalf("seed %d: exported %d events, want each of 400 once", seed, len(events))
+				}
+				graph := identity.NewGraph()
+				for _, e := range events {
+					if link, ok := identity.LinkOf(&e); ok {
+						graph.Apply(link)
+					}
+				}
+				for i, e := range events {
+					if want := graph.Person(e.DistinctID()); persons[i] != want {
+						t.Errorf("seed %d: %s resolves to %s, want %s", seed, e.DistinctID(), persons[i], want)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestOpenRejectsBadStores(t *testing.T) {
+	for _, dsn := range []string{
+		"postgres://localhost/x",
+		"clickhouse://localhost:9000/bad-name",
+		"clickhouse://localhost:9000/db?cluster=a;DROP",
+	} {
+		if _, err := Open(context.Background(), dsn); waymark.ErrorKind(err) != waymark.KindInvalid {
+			t.Errorf("Open(%q) = %v, want an invalid-store error", dsn, err)
+		}
+	}
+}

@@ -1,0 +1,1 @@
+INSERT INTO projects (id, name, write_key, read_key, created_at)

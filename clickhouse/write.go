@@ -1,0 +1,172 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/storage"
+)
+
+// Write stores events, dead letters and the identity changes the events
+// carry, and returns once ClickHouse has acknowledged every insert. Events
+// whose (project, messageId) this process knows to be stored, or repeated
+// earlier in the same call, are skipped; duplicate[i] tells which. Another
+// collector may store the same message at the same moment: readers keep one
+// copy, so nothing counts twice.
+func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []waymark.Rejection) (duplicate []bool, err error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	defer func() {
+		if err != nil && waymark.ErrorKind(err) == waymark.KindInternal {
+			err = unavailable(err)
+		}
+	}()
+	if s.seen == nil {
+		if s.seen, err = s.loadMessageSet(ctx); err != nil {
+			return nil, err
+		}
+	}
+
+	hashes := make([]int64, len(events))
+	for i := range events {
+		hashes[i] = storage.MessageHash(events[i].ProjectID, events[i].MessageID)
+	}
+	duplicate, err = s.seen.Duplicates(events, hashes, func(hashes []int64) (map[storage.Message]bool, error) {
+		return s.storedMessages(ctx, hashes)
+	})
+	if err != nil {
+		return nil, err
+	}
+	first := s.clock.next(len(events) + len(rejections))
+	if err := s.insertEvents(ctx, events, duplicate, hashes, first); err != nil {
+		return nil, err
+	}
+	if err := s.insertRejections(ctx, rejections, first+int64(len(events))); err != nil {
+		return nil, err
+	}
+	// Links of duplicates too: their first write may have stopped after
+	// storing the events, before the links.
+	if err := s.resolveIdentities(ctx, events, first); err != nil {
+		return nil, err
+	}
+	for i, h := range hashes {
+		if !duplicate[i] {
+			s.seen.Add(h)
+		}
+	}
+	return duplicate, nil
+}
+
+func (s *Store) insertEvents(ctx context.Context, events []waymark.Event, duplicate []bool, hashes []int64, first int64) error {
+	batch, err := s.conn.PrepareBatch(ctx, queries.Get("InsertEvents"))
+	if err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	defer batch.Abort()
+	for i := range events {
+		if duplicate[i] {
+			continue
+		}
+		e := &events[i]
+		f := storage.Flatten(e)
+		if err := batch.Append(
+			first+int64(i), e.ProjectID, f.MessageID, hashes[i], f.Type, f.Name, e.DistinctID(),
+			f.UserID, f.AnonymousID, f.GroupID, f.PreviousID,
+			micros(f.Timestamp), nullMicros(f.OriginalTimestamp), nullMicros(f.SentAt), micros(f.ReceivedAt),
+			f.URL, f.Host, f.Path, f.Title, f.Referrer, f.ReferrerHost,
+			f.Source, f.Medium, f.Campaign, f.Term, f.Content, f.ClickID, f.Channel,
+			f.Browser, f.BrowserVersion, f.OS, f.OSVersion, f.DeviceType,
+			f.IP, f.Country, f.Region, f.City,
+			f.Revenue, f.Currency,
+			f.Properties, f.Traits, f.Context, f.Integrations,
+		); err != nil {
+			return fmt.Errorf("append event %s: %w", e.MessageID, err)
+		}
+	}
+	if batch.Rows() == 0 {
+		return nil
+	}
+	if err := batch.Send(); err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) insertRejections(ctx context.Context, rejections []waymark.Rejection, first int64) error {
+	if len(rejections) == 0 {
+		return nil
+	}
+	batch, err := s.conn.PrepareBatch(ctx, queries.Get("InsertRejections"))
+	if err != nil {
+		return fmt.Errorf("store rejections: %w", err)
+	}
+	defer batch.Abort()
+	for i, r := range rejections {
+		if err := batch.Append(r.ProjectID, r.MessageID, r.Reason, string(r.Payload), micros(r.ReceivedAt), first+int64(i)); err != nil {
+			return fmt.Errorf("store rejection: %w", err)
+		}
+	}
+	if err := batch.Send(); err != nil {
+		return fmt.Errorf("store rejections: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) loadMessageSet(ctx context.Context) (*storage.MessageSet, error) {
+	rows, err := s.conn.Query(ctx, queries.Get("MessageHashes"))
+	if err != nil {
+		return nil, fmt.Errorf("load message hashes: %w", err)
+	}
+	defer rows.Close()
+	var hashes []int64
+	for rows.Next() {
+		var h int64
+		if err := rows.Scan(&h); err != nil {
+			return nil, err
+		}
+		hashes = append(hashes, h)
+	}
+	return storage.NewMessageSet(hashes), rows.Err()
+}
+
+// storedMessages confirms duplicate candidates: which messages with the
+// given hashes are stored.
+func (s *Store) storedMessages(ctx context.Context, hashes []int64) (map[storage.Message]bool, error) {
+	rows, err := s.conn.Query(ctx, queries.Get("StoredMessages"), set(hashes))
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	defer rows.Close()
+	stored := make(map[storage.Message]bool)
+	for rows.Next() {
+		var m storage.Message
+		if err := rows.Scan(&m.ProjectID, &m.MessageID); err != nil {
+			return nil, err
+		}
+		stored[m] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, unavailable(err)
+	}
+	return stored, nil
+}
+
+// micros is how times are stored: microseconds since the epoch, UTC.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func nullMicros(t time.Time) *int64 {
+	if t.IsZero() {
+		return nil
+	}
+	us := t.UnixMicro()
+	return &us
+}
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// unavailable marks a database failure as one the client should retry.
+func unavailable(err error) error {
+	return &waymark.Error{Kind: waymark.KindUnavailable, Message: "the event store cannot take writes right now", Err: err}
+}

@@ -1,0 +1,90 @@
+package storage
+
+import (
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/waymark-analytics/waymark"
+)
+
+// MessageHash is the 64-bit hash of a (project, messageId) pair that engines
+// store next to each event, so duplicates are found without comparing
+// strings.
+func MessageHash(projectID, messageID string) int64 {
+	var d xxhash.Digest
+	d.Reset()
+	d.WriteString(projectID)
+	d.Write([]byte{0})
+	d.WriteString(messageID)
+	return int64(d.Sum64())
+}
+
+// MessageSet remembers the hash of every stored (project, messageId) so a
+// writer finds duplicates with a map lookup instead of a table scan. A hash
+// hit is only a candidate, confirmed against the table, so a collision can
+// never drop an event. It is not safe for concurrent use.
+type MessageSet struct {
+	hashes map[int64]struct{}
+}
+
+// NewMessageSet returns a set holding hashes.
+func NewMessageSet(hashes []int64) *MessageSet {
+	m := &MessageSet{hashes: make(map[int64]struct{}, len(hashes))}
+	for _, h := range hashes {
+		m.hashes[h] = struct{}{}
+	}
+	return m
+}
+
+// Has reports whether h may be stored.
+func (m *MessageSet) Has(h int64) bool {
+	_, ok := m.hashes[h]
+	return ok
+}
+
+// Add records h as stored.
+func (m *MessageSet) Add(h int64) { m.hashes[h] = struct{}{} }
+
+// Remove forgets h, after the write that added it failed.
+func (m *MessageSet) Remove(h int64) { delete(m.hashes, h) }
+
+// Message identifies a stored message.
+type Message struct{ ProjectID, MessageID string }
+
+// Duplicates marks the events already stored or repeated earlier in events;
+// hashes[i] is MessageHash of events[i]. stored is asked only about hash
+// hits and returns which of the messages with those hashes are stored, so
+// the common case costs no query at all.
+func (m *MessageSet) Duplicates(events []waymark.Event, hashes []int64, stored func(hashes []int64) (map[Message]bool, error)) ([]bool, error) {
+	duplicate := make([]bool, len(events))
+	inBatch := make(map[int64][]int, len(events))
+	var candidates []int
+	for i, h := range hashes {
+		if m.Has(h) {
+			candidates = append(candidates, i)
+		}
+		for _, j := range inBatch[h] {
+			if events[j].ProjectID == events[i].ProjectID && events[j].MessageID == events[i].MessageID {
+				duplicate[i] = true
+				break
+			}
+		}
+		inBatch[h] = append(inBatch[h], i)
+	}
+	if len(candidates) == 0 {
+		return duplicate, nil
+	}
+	candidateHashes := make([]int64, len(candidates))
+	for k, i := range candidates {
+		candidateHashes[k] = hashes[i]
+	}
+	found, err := stored(candidateHashes)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range candidates {
+		if found[Message{events[i].ProjectID, events[i].MessageID}] {
+			duplicate[i] = true
+		}
+	}
+	return duplicate, nil
+}
