@@ -10,14 +10,14 @@ import (
 	"time"
 
 	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/clickhouse"
 	"github.com/waymark-analytics/waymark/duckdb"
 	"github.com/waymark-analytics/waymark/http"
 	"github.com/waymark-analytics/waymark/ingest"
 )
 
 // store is what the commands need of a storage engine: what ingest writes
-// to, what the HTTP API reads, and project bootstrap. The embedded DuckDB
-// engine is the one there is; a ClickHouse engine is to follow.
+// to, what the HTTP API reads, and project bootstrap.
 type store interface {
 	ingest.Store
 	http.Store
@@ -25,7 +25,10 @@ type store interface {
 	Close() error
 }
 
-var _ store = (*duckdb.Store)(nil)
+var (
+	_ store = (*duckdb.Store)(nil)
+	_ store = (*clickhouse.Store)(nil)
+)
 
 const (
 	databaseFile = "waymark.db"
@@ -34,33 +37,58 @@ const (
 	serverFile = "server.json"
 )
 
-// dataFlags are the flags shared by the commands that open the data dir.
+// dataFlags are the flags shared by the commands that open the store.
 type dataFlags struct {
-	dir string
+	dir   string
+	store string // empty for the embedded engine in dir
 }
 
 func (d *dataFlags) register(fs interface {
 	StringVar(p *string, name, value, usage string)
 }) {
 	fs.StringVar(&d.dir, "data", envString("WAYMARK_DATA", "./waymark-data"), "data directory ($WAYMARK_DATA)")
+	fs.StringVar(&d.store, "store", envString("WAYMARK_STORE", ""),
+		"where events are stored: empty for the embedded database in the data directory, or clickhouse://HOST:9000/DB[?cluster=NAME] ($WAYMARK_STORE)")
 }
 
-// openStore opens the embedded store in dir, creating dir when missing.
-func openStore(ctx context.Context, dir string) (store, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+// where describes the store for messages.
+func (d *dataFlags) where() string {
+	if d.store != "" {
+		return d.store
+	}
+	return d.dir
+}
+
+// openStore opens the store, creating the data dir or database when missing.
+func openStore(ctx context.Context, d dataFlags) (store, error) {
+	if err := os.MkdirAll(d.dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
-	return openDuckDB(ctx, filepath.Join(dir, databaseFile), duckdb.Options{})
+	if d.store != "" {
+		return openClickHouse(ctx, d.store)
+	}
+	return openDuckDB(ctx, filepath.Join(d.dir, databaseFile), duckdb.Options{})
 }
 
-// openStoreReadOnly opens the existing store in dir for reading alongside
-// other readers.
-func openStoreReadOnly(ctx context.Context, dir string) (store, error) {
-	path := filepath.Join(dir, databaseFile)
+// openStoreReadOnly opens an existing store for reading alongside other
+// readers and writers.
+func openStoreReadOnly(ctx context.Context, d dataFlags) (store, error) {
+	if d.store != "" {
+		return openClickHouse(ctx, d.store) // ClickHouse takes readers alongside writers
+	}
+	path := filepath.Join(d.dir, databaseFile)
 	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("no Waymark data in %s: %w", dir, err)
+		return nil, fmt.Errorf("no Waymark data in %s: %w", d.dir, err)
 	}
 	return openDuckDB(ctx, path, duckdb.Options{ReadOnly: true})
+}
+
+func openClickHouse(ctx context.Context, dsn string) (store, error) {
+	s, err := clickhouse.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // openDuckDB returns a nil store, not a nil *duckdb.Store, on failure.
@@ -92,7 +120,16 @@ func defaultProject(ctx context.Context, store store, writeKey, readKey string) 
 		return p, false, fmt.Errorf("the write key and the read key must differ")
 	}
 	p = waymark.Project{ID: "default", Name: "Default", WriteKey: writeKey, ReadKey: readKey, CreatedAt: time.Now().UTC()}
-	return p, true, store.CreateProject(ctx, p)
+	if err := store.CreateProject(ctx, p); err != nil {
+		return p, false, err
+	}
+	// Collectors starting together on a new ClickHouse database may each
+	// create one; all of them use the oldest.
+	projects, err = store.Projects(ctx)
+	if err != nil {
+		return p, false, err
+	}
+	return projects[0], projects[0].WriteKey == p.WriteKey, nil
 }
 
 func randomKey() string { return rand.Text() }

@@ -53,11 +53,11 @@ type server struct {
 	out  *bytes.Buffer
 }
 
-func startServer(t *testing.T, dataDir string) *server {
+func startServer(t *testing.T, dataDir string, extra ...string) *server {
 	t.Helper()
 	addr := freeAddr(t)
 	s := &server{addr: addr, out: &bytes.Buffer{}}
-	s.cmd = exec.Command(binary, "serve", "--data", dataDir, "--addr", addr)
+	s.cmd = exec.Command(binary, append([]string{"serve", "--data", dataDir, "--addr", addr}, extra...)...)
 	s.cmd.Env = append(os.Environ(), "WAYMARK_WRITE_KEY="+testWriteKey, "WAYMARK_READ_KEY="+testReadKey)
 	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
 	if err := s.cmd.Start(); err != nil {

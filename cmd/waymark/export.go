@@ -15,7 +15,7 @@ import (
 type exportCommand struct{}
 
 func (*exportCommand) Run(ctx context.Context, args []string) error {
-	fs := flagSet("export", "export [--data DIR] [--rejected] [--out FILE]")
+	fs := flagSet("export", "export [--data DIR | --store URL] [--rejected] [--out FILE]")
 	var data dataFlags
 	data.register(fs)
 	rejected := fs.Bool("rejected", false, "list the dead letters (rejected messages with their reasons) instead of the events")
@@ -23,7 +23,7 @@ func (*exportCommand) Run(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if _, err := os.Stat(data.dir); err != nil {
+	if _, err := os.Stat(data.dir); err != nil && data.store == "" {
 		return fmt.Errorf("data dir: %w", err)
 	}
 	out := os.Stdout
@@ -36,7 +36,7 @@ func (*exportCommand) Run(ctx context.Context, args []string) error {
 		out = f
 	}
 	w := bufio.NewWriterSize(out, 1<<16)
-	if err := export(ctx, data.dir, *rejected, w); err != nil {
+	if err := export(ctx, data, *rejected, w); err != nil {
 		return err
 	}
 	return w.Flush()
@@ -44,10 +44,10 @@ func (*exportCommand) Run(ctx context.Context, args []string) error {
 
 // export writes NDJSON from the store, or through the running server when it
 // holds the database.
-func export(ctx context.Context, dir string, rejected bool, w io.Writer) error {
-	store, err := openStoreReadOnly(ctx, dir)
-	if waymark.ErrorKind(err) == waymark.KindUnavailable {
-		return exportRemote(ctx, dir, rejected, w)
+func export(ctx context.Context, data dataFlags, rejected bool, w io.Writer) error {
+	store, err := openStoreReadOnly(ctx, data)
+	if waymark.ErrorKind(err) == waymark.KindUnavailable && data.store == "" {
+		return exportRemote(ctx, data.dir, rejected, w)
 	}
 	if err != nil {
 		return err

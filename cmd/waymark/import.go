@@ -54,7 +54,7 @@ func (*importCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeGeo()
-	sink, err := openSink(ctx, data.dir, opts)
+	sink, err := openSink(ctx, data, opts)
 	if err != nil {
 		return err
 	}
@@ -167,10 +167,10 @@ type localImport struct {
 	pipeline *ingest.Pipeline
 }
 
-func openSink(ctx context.Context, dir string, opts ingest.Options) (*importSink, error) {
-	store, err := openStore(ctx, dir)
-	if waymark.ErrorKind(err) == waymark.KindUnavailable {
-		server, serr := readServerFile(dir)
+func openSink(ctx context.Context, data dataFlags, opts ingest.Options) (*importSink, error) {
+	store, err := openStore(ctx, data)
+	if waymark.ErrorKind(err) == waymark.KindUnavailable && data.store == "" {
+		server, serr := readServerFile(data.dir)
 		if serr != nil {
 			return nil, fmt.Errorf("%w; and no running server was found: %v", err, serr)
 		}

@@ -57,7 +57,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 // open opens the data dir's store and its default project, creating both on
 // first start.
 func (f *serveFlags) open(ctx context.Context) (store, waymark.Project, error) {
-	store, err := openStore(ctx, f.data.dir)
+	store, err := openStore(ctx, f.data)
 	if err != nil {
 		return nil, waymark.Project{}, err
 	}
@@ -67,7 +67,7 @@ func (f *serveFlags) open(ctx context.Context) (store, waymark.Project, error) {
 		return nil, project, err
 	}
 	if created {
-		fmt.Printf("Created project %q in %s\n", project.ID, f.data.dir)
+		fmt.Printf("Created project %q in %s\n", project.ID, f.data.where())
 	}
 	return store, project, nil
 }
