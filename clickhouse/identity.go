@@ -19,11 +19,13 @@ import (
 // superset and wins: concurrent collectors converge on the same table.
 // first is the seq of events[0].
 func (s *Store) resolveIdentities(ctx context.Context, events []waymark.Event, first int64) error {
-	batch, err := s.conn.PrepareBatch(ctx, queries.Get("InsertLinks"))
-	if err != nil {
-		return fmt.Errorf("store identity links: %w", err)
+	type linkRow struct {
+		project string
+		link    identity.Link
+		seq     int64
+		message string
 	}
-	defer batch.Abort()
+	var rows []linkRow
 	ids := map[string][]string{} // project -> ids of new links
 	var projects []string
 	for i := range events {
@@ -36,14 +38,22 @@ func (s *Store) resolveIdentities(ctx context.Context, events []waymark.Event, f
 			projects = append(projects, e.ProjectID)
 		}
 		ids[e.ProjectID] = append(ids[e.ProjectID], link.From, link.Into)
-		for _, end := range []string{link.From, link.Into} {
-			if err := batch.Append(e.ProjectID, end, link.From, link.Into, boolByte(link.Alias), first+int64(i), e.MessageID); err != nil {
+		rows = append(rows, linkRow{e.ProjectID, link, first + int64(i), e.MessageID})
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	batch, err := s.conn.PrepareBatch(ctx, queries.Get("InsertLinks"))
+	if err != nil {
+		return fmt.Errorf("store identity links: %w", err)
+	}
+	defer batch.Abort()
+	for _, r := range rows {
+		for _, end := range []string{r.link.From, r.link.Into} {
+			if err := batch.Append(r.project, end, r.link.From, r.link.Into, boolByte(r.link.Alias), r.seq, r.message); err != nil {
 				return fmt.Errorf("store identity link: %w", err)
 			}
 		}
-	}
-	if len(projects) == 0 {
-		return nil
 	}
 	if err := batch.Send(); err != nil {
 		return fmt.Errorf("store identity links: %w", err)

@@ -59,40 +59,62 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 	return duplicate, nil
 }
 
+// insertEvents sends the events that are not duplicates as one block,
+// column by column: appending row by row costs a reflective call per value.
 func (s *Store) insertEvents(ctx context.Context, events []waymark.Event, duplicate []bool, hashes []int64, first int64) error {
-	batch, err := s.conn.PrepareBatch(ctx, queries.Get("InsertEvents"))
-	if err != nil {
-		return fmt.Errorf("insert events: %w", err)
-	}
-	defer batch.Abort()
+	var ints [4][]int64      // seq, message_hash, timestamp, received_at
+	var nullInts [2][]*int64 // original_timestamp, sent_at
+	var revenue []*float64   //
+	var strs [eventStringColumns][]string
 	for i := range events {
 		if duplicate[i] {
 			continue
 		}
 		e := &events[i]
 		f := storage.Flatten(e)
-		if err := batch.Append(
-			first+int64(i), e.ProjectID, f.MessageID, hashes[i], f.Type, f.Name, e.DistinctID(),
+		for k, v := range [...]int64{first + int64(i), hashes[i], micros(f.Timestamp), micros(f.ReceivedAt)} {
+			ints[k] = append(ints[k], v)
+		}
+		nullInts[0] = append(nullInts[0], nullMicros(f.OriginalTimestamp))
+		nullInts[1] = append(nullInts[1], nullMicros(f.SentAt))
+		revenue = append(revenue, f.Revenue)
+		for k, v := range [eventStringColumns]string{
+			e.ProjectID, f.MessageID, f.Type, f.Name, e.DistinctID(),
 			f.UserID, f.AnonymousID, f.GroupID, f.PreviousID,
-			micros(f.Timestamp), nullMicros(f.OriginalTimestamp), nullMicros(f.SentAt), micros(f.ReceivedAt),
 			f.URL, f.Host, f.Path, f.Title, f.Referrer, f.ReferrerHost,
 			f.Source, f.Medium, f.Campaign, f.Term, f.Content, f.ClickID, f.Channel,
 			f.Browser, f.BrowserVersion, f.OS, f.OSVersion, f.DeviceType,
 			f.IP, f.Country, f.Region, f.City,
-			f.Revenue, f.Currency,
-			f.Properties, f.Traits, f.Context, f.Integrations,
-		); err != nil {
-			return fmt.Errorf("append event %s: %w", e.MessageID, err)
+			f.Currency, f.Properties, f.Traits, f.Context, f.Integrations,
+		} {
+			strs[k] = append(strs[k], v)
 		}
 	}
-	if batch.Rows() == 0 {
+	if len(revenue) == 0 {
 		return nil
+	}
+	columns := []any{ints[0], ints[1], ints[2], ints[3], nullInts[0], nullInts[1], revenue}
+	for _, c := range strs {
+		columns = append(columns, c)
+	}
+	batch, err := s.conn.PrepareBatch(ctx, queries.Get("InsertEvents"))
+	if err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	defer batch.Abort()
+	for i, c := range columns {
+		if err := batch.Column(i).Append(c); err != nil {
+			return fmt.Errorf("insert events, column %d: %w", i, err)
+		}
 	}
 	if err := batch.Send(); err != nil {
 		return fmt.Errorf("insert events: %w", err)
 	}
 	return nil
 }
+
+// eventStringColumns is the number of String columns in InsertEvents.
+const eventStringColumns = 36
 
 func (s *Store) insertRejections(ctx context.Context, rejections []waymark.Rejection, first int64) error {
 	if len(rejections) == 0 {

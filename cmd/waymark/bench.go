@@ -26,10 +26,11 @@ import (
 type benchCommand struct{}
 
 func (*benchCommand) Run(ctx context.Context, args []string) error {
-	fs := flagSet("bench", "bench ingest [--events N] [--clients N] [--batch N]")
+	fs := flagSet("bench", "bench ingest [--events N] [--clients N] [--batch N] [--clickhouse URL]")
 	events := fs.Int("events", 1_000_000, "events to send")
 	clients := fs.Int("clients", 32, "concurrent HTTP clients")
 	batch := fs.Int("batch", 100, "events per request")
+	clickhouse := fs.String("clickhouse", "", "also ingest into ClickHouse, clickhouse://HOST:9000/DB[?cluster=NAME]; DB must be new or empty")
 	if len(args) == 0 || args[0] != "ingest" {
 		fs.Usage()
 		return fmt.Errorf("name the benchmark: ingest")
@@ -37,13 +38,14 @@ func (*benchCommand) Run(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	return benchIngest(ctx, *events, *clients, *batch)
+	return benchIngest(ctx, *events, *clients, *batch, *clickhouse)
 }
 
 // benchIngest measures sustained ingest over HTTP into a child `waymark
 // serve`, acknowledged only after commit, against DuckDB's bare appender
-// writing the same rows in this process.
-func benchIngest(ctx context.Context, events, clients, batchSize int) error {
+// writing the same rows in this process; with a ClickHouse URL, also into a
+// server on ClickHouse, with the same messages and clients.
+func benchIngest(ctx context.Context, events, clients, batchSize int, clickhouse string) error {
 	dir, err := os.MkdirTemp("", "waymark-bench")
 	if err != nil {
 		return err
@@ -53,19 +55,69 @@ func benchIngest(ctx context.Context, events, clients, batchSize int) error {
 	fmt.Printf("generating %d events in batches of %d\n", events, batchSize)
 	bodies := benchBodies(events, batchSize)
 
-	self, err := os.Executable()
+	label := fmt.Sprintf("HTTP, %d clients, %d-event batches", clients, batchSize)
+	embedded, err := benchServe(ctx, bodies, clients, "--data", filepath.Join(dir, "server"))
 	if err != nil {
 		return err
 	}
-	addr := "127.0.0.1:" + strconv.Itoa(20000+rand.IntN(20000))
-	serve := exec.CommandContext(ctx, self, "serve", "--data", filepath.Join(dir, "server"), "--addr", addr)
-	serve.Env = append(os.Environ(), "WAYMARK_WRITE_KEY=wk_bench", "WAYMARK_READ_KEY=rk_bench")
-	if err := serve.Start(); err != nil {
+	var onClickHouse benchRun
+	if clickhouse != "" {
+		if onClickHouse, err = benchServe(ctx, bodies, clients, "--data", filepath.Join(dir, "clickhouse"), "--store", clickhouse); err != nil {
+			return fmt.Errorf("ClickHouse: %w", err)
+		}
+	}
+
+	// The baseline appends the rows the pipeline made of the same messages.
+	rows := benchRows(bodies)
+	start := time.Now()
+	if err := duckdb.AppendBare(ctx, filepath.Join(dir, "bare.db"), rows); err != nil {
 		return err
+	}
+	bareElapsed := time.Since(start)
+	bareRate := float64(events) / bareElapsed.Seconds()
+
+	fmt.Printf("\n%-56s %12s %12s %10s\n", "ingest, acknowledged after commit", "time", "events/s", "peak RSS")
+	row := func(name string, r benchRun) {
+		fmt.Printf("%-56s %12s %12.0f %6d MiB\n", name, r.elapsed.Round(time.Millisecond), r.rate(events), r.peakRSS>>20)
+	}
+	row(label+", embedded", embedded)
+	if clickhouse != "" {
+		row(label+", ClickHouse", onClickHouse)
+	}
+	fmt.Printf("%-56s %12s %12.0f\n", "bare DuckDB appender, same rows", bareElapsed.Round(time.Millisecond), bareRate)
+	fmt.Printf("\nratio embedded / bare appender: %.2f\n", embedded.rate(events)/bareRate)
+	if clickhouse != "" {
+		fmt.Printf("ratio ClickHouse / embedded: %.2f\n", onClickHouse.rate(events)/embedded.rate(events))
+	}
+	return nil
+}
+
+// benchRun is one server's ingest.
+type benchRun struct {
+	elapsed time.Duration
+	peakRSS int64 // of the waymark server, not of ClickHouse
+}
+
+func (r benchRun) rate(events int) float64 { return float64(events) / r.elapsed.Seconds() }
+
+// benchServe posts bodies from clients concurrent clients to a child
+// `waymark serve` started with storeArgs, and demands every event accepted.
+func benchServe(ctx context.Context, bodies [][]byte, clients int, storeArgs ...string) (benchRun, error) {
+	var run benchRun
+	self, err := os.Executable()
+	if err != nil {
+		return run, err
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(20000+rand.IntN(20000))
+	serve := exec.CommandContext(ctx, self, append([]string{"serve", "--addr", addr}, storeArgs...)...)
+	serve.Env = append(os.Environ(), "WAYMARK_WRITE_KEY=wk_bench", "WAYMARK_READ_KEY=rk_bench")
+	serve.Stderr = os.Stderr
+	if err := serve.Start(); err != nil {
+		return run, err
 	}
 	defer serve.Process.Kill()
 	if err := waitHealthy(ctx, addr); err != nil {
-		return err
+		return run, err
 	}
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
@@ -86,35 +138,23 @@ func benchIngest(ctx context.Context, events, clients, batchSize int) error {
 		})
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	run.elapsed = time.Since(start)
 	if err, ok := failure.Load().(error); ok {
-		return err
+		return run, err
 	}
-	peak, err := peakRSS(serve.Process.Pid)
-	if err != nil {
-		return err
+	if run.peakRSS, err = peakRSS(serve.Process.Pid); err != nil {
+		return run, err
 	}
 	serve.Process.Signal(syscall.SIGTERM)
 	serve.Wait()
-	if accepted.Load() != int64(events) {
-		return fmt.Errorf("server accepted %d of %d events", accepted.Load(), events)
+	var events int64
+	for _, b := range bodies {
+		events += int64(bytes.Count(b, []byte(`"messageId"`)))
 	}
-	httpRate := float64(events) / elapsed.Seconds()
-
-	// The baseline appends the rows the pipeline made of the same messages.
-	rows := benchRows(bodies)
-	start = time.Now()
-	if err := duckdb.AppendBare(ctx, filepath.Join(dir, "bare.db"), rows); err != nil {
-		return err
+	if accepted.Load() != events {
+		return run, fmt.Errorf("server accepted %d of %d events", accepted.Load(), events)
 	}
-	bareElapsed := time.Since(start)
-	bareRate := float64(events) / bareElapsed.Seconds()
-
-	fmt.Printf("\n%-44s %12s %14s\n", "ingest", "time", "events/s")
-	fmt.Printf("%-44s %12s %14.0f\n", fmt.Sprintf("HTTP, %d clients, %d-event batches, committed", clients, batchSize), elapsed.Round(time.Millisecond), httpRate)
-	fmt.Printf("%-44s %12s %14.0f\n", "bare DuckDB appender, same rows", bareElapsed.Round(time.Millisecond), bareRate)
-	fmt.Printf("\nratio HTTP / bare appender: %.2f\nserver peak RSS: %d MiB\n", httpRate/bareRate, peak>>20)
-	return nil
+	return run, nil
 }
 
 func waitHealthy(ctx context.Context, addr string) error {
