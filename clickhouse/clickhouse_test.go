@@ -18,6 +18,7 @@ import (
 	"github.com/waymark-analytics/waymark/identity"
 	"github.com/waymark-analytics/waymark/ingest"
 	"github.com/waymark-analytics/waymark/segment"
+	"github.com/waymark-analytics/waymark/storage"
 	"github.com/waymark-analytics/waymark/storage/storagetest"
 )
 
@@ -200,5 +201,31 @@ func TestOpenRejectsBadStores(t *testing.T) {
 		if _, err := Open(context.Background(), dsn); waymark.ErrorKind(err) != waymark.KindInvalid {
 			t.Errorf("Open(%q) = %v, want an invalid-store error", dsn, err)
 		}
+	}
+}
+
+// TestRetryCompletesAPartialWrite stores a batch's events but not its links,
+// as a collector that crashed half way would, then retries the batch through
+// another collector: the events count once and the merge happens.
+func TestRetryCompletesAPartialWrite(t *testing.T) {
+	ctx := context.Background()
+	open := freshDatabase(servers(t)["single"])(t)
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	batch := []waymark.Event{
+		{ProjectID: "p", MessageID: "view", Type: waymark.Page, AnonymousID: "A", Timestamp: at, ReceivedAt: at},
+		{ProjectID: "p", MessageID: "signup", Type: waymark.Identify, UserID: "U", AnonymousID: "A", Timestamp: at, ReceivedAt: at},
+	}
+	crashed := open.Must(t).(*Store)
+	hashes := []int64{storage.MessageHash("p", "view"), storage.MessageHash("p", "signup")}
+	if err := crashed.insertEvents(ctx, batch, make([]bool, len(batch)), hashes, 1); err != nil {
+		t.Fatal(err)
+	}
+	retry := open.Must(t)
+	if dup, err := retry.Write(ctx, batch, nil); err != nil || !dup[0] || !dup[1] {
+		t.Fatalf("retry: duplicates %v, %v; want both found stored", dup, err)
+	}
+	events, persons := storagetest.Export(t, retry, "p")
+	if len(events) != 2 || persons[0] != "U" || persons[1] != "U" {
+		t.Errorf("exported %d events of persons %v, want 2 of U", len(events), persons)
 	}
 }
