@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	ch "github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/waymark-analytics/waymark"
@@ -16,7 +17,10 @@ import (
 // once, in the order they were stored, and the id of the person it resolves
 // to now.
 func (s *Store) ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error {
-	rows, err := s.conn.Query(ctx, queries.Get("ExportEvents"), projectID, projectID)
+	// Sorting every event of a project by seq is the one unbounded sort:
+	// let it spill to disk instead of failing on the server's memory limit.
+	spill := ch.Context(ctx, ch.WithSettings(ch.Settings{"max_bytes_before_external_sort": 1 << 30}))
+	rows, err := s.conn.Query(spill, queries.Get("ExportEvents"), projectID, projectID)
 	if err != nil {
 		return fmt.Errorf("export events: %w", err)
 	}
