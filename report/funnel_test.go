@@ -1,0 +1,232 @@
+package report
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/identity"
+)
+
+// A funnel case file holds, one per line:
+//
+//	# a comment
+//	funnel {JSON definition}
+//	now 2026-01-10T00:00
+//	event PERSON TIME NAME [key=value ...]   (a track event; keys set properties,
+//	                                         except type=, path= and channel=)
+//	identify ANONYMOUS USER TIME             (merges ANONYMOUS into USER)
+//	expect PATH JSON                         (PATH into the result's JSON, * maps over arrays)
+//
+// Events are stored in the order of the file, which may differ from their
+// times. PERSON is the anonymousId, or the userId if it starts with "u:".
+func TestFunnelCases(t *testing.T) {
+	files, _ := filepath.Glob("testdata/funnels/*.txt")
+	if len(files) == 0 {
+		t.Fatal("no cases")
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
+			c := readCase(t, file)
+			r, err := RunFunnel(context.Background(), c.source(), "p", c.funnel)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(r)
+			var got any
+			json.Unmarshal(b, &got)
+			for _, e := range c.expects {
+				v := lookup(got, strings.Split(e.path, "."))
+				if !sameJSON(v, e.want) {
+					g, _ := json.Marshal(v)
+					w, _ := json.Marshal(e.want)
+					t.Errorf("line %d: %s = %s, want %s", e.line, e.path, g, w)
+				}
+			}
+			if t.Failed() {
+				t.Logf("result: %s", b)
+			}
+		})
+	}
+}
+
+type funnelCase struct {
+	funnel  Funnel
+	events  []waymark.Event
+	expects []expectation
+}
+
+type expectation struct {
+	line int
+	path string
+	want any
+}
+
+const caseTime = "2006-01-02T15:04"
+
+func readCase(t *testing.T, file string) *funnelCase {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	c := &funnelCase{}
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		kind, rest, _ := strings.Cut(line, " ")
+		fail := func(err error) { t.Fatalf("%s:%d: %v", file, n, err) }
+		switch kind {
+		case "funnel":
+			if err := json.Unmarshal([]byte(rest), &c.funnel); err != nil {
+				fail(err)
+			}
+		case "now":
+			at, err := time.Parse(caseTime, rest)
+			if err != nil {
+				fail(err)
+			}
+			c.funnel.Now = at
+		case "event", "identify":
+			e, err := caseEvent(kind, strings.Fields(rest), len(c.events))
+			if err != nil {
+				fail(err)
+			}
+			c.events = append(c.events, e)
+		case "expect":
+			path, value, _ := strings.Cut(rest, " ")
+			var want any
+			if err := json.Unmarshal([]byte(value), &want); err != nil {
+				fail(err)
+			}
+			c.expects = append(c.expects, expectation{n, path, want})
+		default:
+			fail(fmt.Errorf("unknown line kind %q", kind))
+		}
+	}
+	return c
+}
+
+func caseEvent(kind string, fields []string, n int) (waymark.Event, error) {
+	e := waymark.Event{ProjectID: "p", MessageID: fmt.Sprint("m", n)}
+	if len(fields) < 3 {
+		return e, fmt.Errorf("%s needs an id, a second field and a time", kind)
+	}
+	if kind == "identify" {
+		e.Type, e.AnonymousID, e.UserID = waymark.Identify, fields[0], fields[1]
+	} else {
+		e.Type, e.Name = waymark.Track, fields[2]
+		if user, ok := strings.CutPrefix(fields[0], "u:"); ok {
+			e.UserID = user
+		} else {
+			e.AnonymousID = fields[0]
+		}
+	}
+	when := fields[1]
+	if kind == "identify" {
+		when = fields[2]
+	}
+	at, err := time.Parse(caseTime, when)
+	if err != nil {
+		return e, err
+	}
+	e.Timestamp, e.ReceivedAt = at, at
+	props := map[string]string{}
+	for _, kv := range fields[3:] {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "type":
+			e.Type = waymark.MessageType(v)
+		case "path":
+			e.Page.Path = v
+		case "channel":
+			e.Campaign.Channel = v
+		default:
+			props[k] = v
+		}
+	}
+	if len(props) > 0 {
+		e.Properties, _ = json.Marshal(props)
+	}
+	return e, nil
+}
+
+// source is the case's events as a Reference, persons resolved by the
+// identity rules.
+func (c *funnelCase) source() *Reference {
+	graph := identity.NewGraph()
+	for i := range c.events {
+		if link, ok := identity.LinkOf(&c.events[i]); ok {
+			graph.Apply(link)
+		}
+	}
+	return &Reference{Events: c.events, PersonOf: graph.Person}
+}
+
+func lookup(v any, path []string) any {
+	if len(path) == 0 {
+		return v
+	}
+	if i, err := strconv.Atoi(path[0]); err == nil {
+		list, _ := v.([]any)
+		if i >= len(list) {
+			return nil
+		}
+		return lookup(list[i], path[1:])
+	}
+	if path[0] == "*" {
+		list, _ := v.([]any)
+		out := make([]any, len(list))
+		for i, item := range list {
+			out[i] = lookup(item, path[1:])
+		}
+		return out
+	}
+	m, _ := v.(map[string]any)
+	return lookup(m[path[0]], path[1:])
+}
+
+// sameJSON compares decoded JSON, numbers to within a millionth.
+func sameJSON(a, b any) bool {
+	switch a := a.(type) {
+	case float64:
+		b, ok := b.(float64)
+		return ok && math.Abs(a-b) < 1e-6
+	case []any:
+		b, ok := b.([]any)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if !sameJSON(a[i], b[i]) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		b, ok := b.(map[string]any)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for k := range a {
+			if !sameJSON(a[k], b[k]) {
+				return false
+			}
+		}
+		return true
+	}
+	return fmt.Sprint(a) == fmt.Sprint(b)
+}

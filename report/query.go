@@ -1,0 +1,131 @@
+package report
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/waymark-analytics/waymark"
+)
+
+// MaxTouchpoints is how many touchpoints one query can tell apart: each is a
+// bit of Hit.Mask.
+const MaxTouchpoints = 64
+
+// Query is what a report asks of an engine: the events of a project in a
+// time range that match any of the touchpoints, grouped by the person they
+// resolve to now.
+type Query struct {
+	ProjectID string
+	From, To  time.Time // events with From <= timestamp < To; zero means unbounded
+	// Touchpoints[i] sets bit i of a hit's Mask.
+	Touchpoints []Touchpoint
+	// AllEvents streams every event in the range, matching or not (Mask 0):
+	// strict order and sessions need to see what happened in between.
+	AllEvents bool
+	// Breakdown, if set, is read into every hit's Value.
+	Breakdown Field
+}
+
+// Validate reports a query an engine cannot run.
+func (q *Query) Validate() error {
+	if len(q.Touchpoints) > MaxTouchpoints {
+		return waymark.Errorf(waymark.KindInvalid, "a report can use at most %d touchpoints, not %d", MaxTouchpoints, len(q.Touchpoints))
+	}
+	for _, t := range q.Touchpoints {
+		if err := t.Validate(); err != nil {
+			return err
+		}
+	}
+	if q.Breakdown != "" {
+		return q.Breakdown.Validate()
+	}
+	return nil
+}
+
+// Hit is one selected event of a person.
+type Hit struct {
+	Time  time.Time // UTC, microseconds
+	Seq   int64     // storage order: breaks ties between equal times
+	Mask  uint64    // bit i: the event is touchpoint i
+	Value string    // the breakdown field's value, "" when not set
+}
+
+// Before orders hits by time, then storage order.
+func (h *Hit) Before(o *Hit) bool {
+	if !h.Time.Equal(o.Time) {
+		return h.Time.Before(o.Time)
+	}
+	return h.Seq < o.Seq
+}
+
+// Person is a person's hits in time order.
+type Person struct {
+	ID   string
+	Hits []Hit
+}
+
+// Source runs queries: each engine is one, and so is Reference. It calls fn
+// once per person with at least one hit, in ascending order of person id,
+// each person's hits sorted by (Time, Seq). fn may keep nothing of p after it
+// returns.
+type Source interface {
+	Hits(ctx context.Context, q Query, fn func(p *Person) error) error
+}
+
+// Reference answers queries from events in memory: the definition every
+// engine's Hits must agree with. Events carry the seq of their position.
+type Reference struct {
+	Events   []waymark.Event // in storage order
+	PersonOf func(distinctID string) string
+}
+
+// Hits implements Source.
+func (r *Reference) Hits(ctx context.Context, q Query, fn func(p *Person) error) error {
+	if err := q.Validate(); err != nil {
+		return err
+	}
+	persons := map[string][]Hit{}
+	for i := range r.Events {
+		e := &r.Events[i]
+		if e.ProjectID != q.ProjectID || (!q.From.IsZero() && e.Timestamp.Before(q.From)) || (!q.To.IsZero() && !e.Timestamp.Before(q.To)) {
+			continue
+		}
+		var mask uint64
+		for bit, t := range q.Touchpoints {
+			if t.Matches(e) {
+				mask |= 1 << bit
+			}
+		}
+		if mask == 0 && !q.AllEvents {
+			continue
+		}
+		h := Hit{Time: e.Timestamp.UTC().Truncate(time.Microsecond), Seq: int64(i), Mask: mask}
+		if q.Breakdown != "" {
+			h.Value, _ = q.Breakdown.Value(e)
+		}
+		person := r.PersonOf(e.DistinctID())
+		persons[person] = append(persons[person], h)
+	}
+	ids := make([]string, 0, len(persons))
+	for id := range persons {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		hits := persons[id]
+		slices.SortStableFunc(hits, func(a, b Hit) int {
+			if a.Before(&b) {
+				return -1
+			}
+			if b.Before(&a) {
+				return 1
+			}
+			return 0
+		})
+		if err := fn(&Person{ID: id, Hits: hits}); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}

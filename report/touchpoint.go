@@ -1,0 +1,277 @@
+// Package report defines Waymark's reports once, free of storage: what a
+// touchpoint is, what a funnel or journey counts, and a pure-Go reference
+// evaluator. Engines select the events that match a report's touchpoints
+// (see Query) and stream them, per person in time order, into the same
+// evaluators, so every engine gives the same numbers.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/waymark-analytics/waymark"
+)
+
+// Field names a value a condition or breakdown reads: a stored column
+// ("name", "channel", "country", ...), a top-level key of the event's
+// properties ("properties.plan") or of the traits it carries
+// ("traits.email"). An absent value and an empty string are the same: not set.
+type Field string
+
+// Columns are the fields read from an event's typed columns, by name, as the
+// engines store them.
+var Columns = map[Field]func(e *waymark.Event) string{
+	"type": func(e *waymark.Event) string { return string(e.Type) },
+	"name": func(e *waymark.Event) string { return e.Name },
+	"url":  func(e *waymark.Event) string { return e.Page.URL }, "host": func(e *waymark.Event) string { return e.Page.Host },
+	"path": func(e *waymark.Event) string { return e.Page.Path }, "title": func(e *waymark.Event) string { return e.Page.Title },
+	"referrer":      func(e *waymark.Event) string { return e.Page.Referrer },
+	"referrer_host": func(e *waymark.Event) string { return e.Page.ReferrerHost },
+	"utm_source":    func(e *waymark.Event) string { return e.Campaign.Source },
+	"utm_medium":    func(e *waymark.Event) string { return e.Campaign.Medium },
+	"utm_campaign":  func(e *waymark.Event) string { return e.Campaign.Name },
+	"utm_term":      func(e *waymark.Event) string { return e.Campaign.Term },
+	"utm_content":   func(e *waymark.Event) string { return e.Campaign.Content },
+	"click_id":      func(e *waymark.Event) string { return e.Campaign.ClickID },
+	"channel":       func(e *waymark.Event) string { return e.Campaign.Channel },
+	"browser":       func(e *waymark.Event) string { return e.Device.Browser },
+	"os":            func(e *waymark.Event) string { return e.Device.OS },
+	"device_type":   func(e *waymark.Event) string { return e.Device.Type },
+	"country":       func(e *waymark.Event) string { return e.Geo.Country },
+	"region":        func(e *waymark.Event) string { return e.Geo.Region },
+	"city":          func(e *waymark.Event) string { return e.Geo.City },
+	"currency": func(e *waymark.Event) string {
+		if e.Revenue == nil {
+			return ""
+		}
+		return e.Revenue.Currency
+	},
+}
+
+// Object returns the JSON object a field reads a key of, "properties" or
+// "traits", and the key; ok is false for column fields.
+func (f Field) Object() (object, key string, ok bool) {
+	object, key, ok = strings.Cut(string(f), ".")
+	if !ok || key == "" || (object != "properties" && object != "traits") {
+		return "", "", false
+	}
+	return object, key, true
+}
+
+// Validate reports a field no engine can read.
+func (f Field) Validate() error {
+	if _, ok := Columns[f]; ok {
+		return nil
+	}
+	if _, _, ok := f.Object(); ok {
+		return nil
+	}
+	return waymark.Errorf(waymark.KindInvalid, "unknown field %q: use a column such as name, path, channel or country, or properties.KEY or traits.KEY", f)
+}
+
+// Value reads the field of e; set is false when it is absent or empty. A
+// JSON string reads as its text, other JSON values as written, null as not set.
+func (f Field) Value(e *waymark.Event) (value string, set bool) {
+	if get, ok := Columns[f]; ok {
+		v := get(e)
+		return v, v != ""
+	}
+	object, key, _ := f.Object()
+	raw := e.Properties
+	if object == "traits" {
+		raw = e.Traits
+	}
+	var members map[string]json.RawMessage
+	if json.Unmarshal(raw, &members) != nil {
+		return "", false
+	}
+	v, ok := members[key]
+	if !ok || string(v) == "null" {
+		return "", false
+	}
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return s, s != ""
+	}
+	return string(v), true
+}
+
+// Op is a comparison of a condition.
+type Op string
+
+const (
+	Equals      Op = "="
+	NotEquals   Op = "!="
+	Contains    Op = "contains"
+	NotContains Op = "not_contains"
+	Matches     Op = "regex"
+	In          Op = "in"
+	NotIn       Op = "not_in"
+	Greater     Op = ">"
+	GreaterEq   Op = ">="
+	Less        Op = "<"
+	LessEq      Op = "<="
+	IsSet       Op = "is_set"
+	IsNotSet    Op = "is_not_set"
+)
+
+// Condition compares a field with a value, or with a list of values for In
+// and NotIn. Negative operators (!=, not_contains, not_in, is_not_set) hold
+// for events where the field is not set; the others never do. Numeric
+// comparisons hold only when the field's value is a number.
+type Condition struct {
+	Field  Field    `json:"field"`
+	Op     Op       `json:"op"`
+	Value  string   `json:"value,omitempty"`
+	Values []string `json:"values,omitempty"`
+}
+
+// Validate reports a condition that cannot be evaluated.
+func (c Condition) Validate() error {
+	if err := c.Field.Validate(); err != nil {
+		return err
+	}
+	switch c.Op {
+	case Equals, NotEquals, Contains, NotContains, IsSet, IsNotSet:
+	case In, NotIn:
+		if len(c.Values) == 0 {
+			return waymark.Errorf(waymark.KindInvalid, "condition on %s: %s needs values", c.Field, c.Op)
+		}
+	case Matches:
+		if _, err := regexp.Compile(c.Value); err != nil {
+			return waymark.Errorf(waymark.KindInvalid, "condition on %s: bad regex: %v", c.Field, err)
+		}
+	case Greater, GreaterEq, Less, LessEq:
+		if _, err := strconv.ParseFloat(c.Value, 64); err != nil {
+			return waymark.Errorf(waymark.KindInvalid, "condition on %s: %s needs a number, not %q", c.Field, c.Op, c.Value)
+		}
+	default:
+		return waymark.Errorf(waymark.KindInvalid, "condition on %s: unknown operator %q", c.Field, c.Op)
+	}
+	return nil
+}
+
+// Negative reports whether the operator holds for unset fields.
+func (op Op) Negative() bool {
+	return op == NotEquals || op == NotContains || op == NotIn || op == IsNotSet
+}
+
+// Holds evaluates the condition on e. The condition must be valid.
+func (c Condition) Holds(e *waymark.Event) bool {
+	v, set := c.Field.Value(e)
+	if !set {
+		return c.Op.Negative()
+	}
+	switch c.Op {
+	case Equals:
+		return v == c.Value
+	case NotEquals:
+		return v != c.Value
+	case Contains:
+		return strings.Contains(v, c.Value)
+	case NotContains:
+		return !strings.Contains(v, c.Value)
+	case Matches:
+		return regexp.MustCompile(c.Value).MatchString(v)
+	case In, NotIn:
+		in := false
+		for _, want := range c.Values {
+			in = in || v == want
+		}
+		return in == (c.Op == In)
+	case Greater, GreaterEq, Less, LessEq:
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return false
+		}
+		y, _ := strconv.ParseFloat(c.Value, 64)
+		switch c.Op {
+		case Greater:
+			return x > y
+		case GreaterEq:
+			return x >= y
+		case Less:
+			return x < y
+		default:
+			return x <= y
+		}
+	case IsSet:
+		return true
+	}
+	return false
+}
+
+// Touchpoint is a kind of event a report counts: an event name and type, a
+// page path pattern, and conditions, all of which must hold. Empty parts
+// match every event.
+type Touchpoint struct {
+	Label string `json:"label,omitempty"` // shown in results; defaults to the event name or path
+	Event string `json:"event,omitempty"` // the track event, or the page or screen name
+	Type  string `json:"type,omitempty"`  // track, page, screen, identify, group or alias
+	// Path matches the page path; * stands for any run of characters.
+	Path  string      `json:"path,omitempty"`
+	Where []Condition `json:"where,omitempty"`
+}
+
+// Conditions returns the touchpoint as conditions only, the form engines
+// compile: Event, Type and Path become conditions on name, type and path.
+func (t Touchpoint) Conditions() []Condition {
+	var cs []Condition
+	if t.Event != "" {
+		cs = append(cs, Condition{Field: "name", Op: Equals, Value: t.Event})
+	}
+	if t.Type != "" {
+		cs = append(cs, Condition{Field: "type", Op: Equals, Value: t.Type})
+	}
+	if t.Path != "" {
+		cs = append(cs, Condition{Field: "path", Op: Matches, Value: GlobRegex(t.Path)})
+	}
+	return append(cs, t.Where...)
+}
+
+// GlobRegex turns a path pattern into an anchored regular expression.
+func GlobRegex(glob string) string {
+	parts := strings.Split(glob, "*")
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return "^" + strings.Join(parts, ".*") + "$"
+}
+
+// Validate reports a touchpoint that cannot be evaluated.
+func (t Touchpoint) Validate() error {
+	for _, c := range t.Conditions() {
+		if err := c.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Matches reports whether e is this touchpoint.
+func (t Touchpoint) Matches(e *waymark.Event) bool {
+	for _, c := range t.Conditions() {
+		if !c.Holds(e) {
+			return false
+		}
+	}
+	return true
+}
+
+// String names the touchpoint for results.
+func (t Touchpoint) String() string {
+	switch {
+	case t.Label != "":
+		return t.Label
+	case t.Event != "":
+		return t.Event
+	case t.Path != "":
+		return t.Path
+	case t.Type != "":
+		return t.Type
+	}
+	return fmt.Sprintf("%d conditions", len(t.Where))
+}
