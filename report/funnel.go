@@ -143,7 +143,9 @@ func (f *Funnel) normalize() error {
 	return f.validate()
 }
 
-func invalid(format string, args ...any) error { return waymark.Errorf(waymark.KindInvalid, format, args...) }
+func invalid(format string, args ...any) error {
+	return waymark.Errorf(waymark.KindInvalid, format, args...)
+}
 
 func (f *Funnel) validate() error {
 	n := len(f.Steps)
