@@ -67,6 +67,12 @@ func (p *plan) units(hits []Hit, fn func(hits []Hit, a *attempt)) {
 	}
 }
 
+// inProgress reports whether an attempt that has not converted may still:
+// its window is open at Now.
+func (p *plan) inProgress(hits []Hit, a *attempt) bool {
+	return !p.converted(a) && hits[a.entry].Time.Add(time.Duration(p.Window)).After(p.Now)
+}
+
 // breakdownValue is the unit's breakdown value at the chosen step.
 func (p *plan) breakdownValue(hits []Hit, a *attempt) string {
 	k := p.at
@@ -132,10 +138,10 @@ func (t *tally) add(p *plan, hits []Hit, a *attempt) {
 		t.fromPrevious, t.fromFirst = make([][]float64, n), make([][]float64, n)
 	}
 	t.units++
-	converted := p.converted(a)
+	converted, inProgress := p.converted(a), p.inProgress(hits, a)
 	if converted {
 		t.converted++
-	} else if hits[a.entry].Time.Add(time.Duration(p.Window)).After(p.Now) {
+	} else if inProgress {
 		t.inProgress++
 		t.stuck[p.nextRequired(a.last)]++
 	}

@@ -26,6 +26,7 @@ import (
 //	                                         except type=, path= and channel=)
 //	identify ANONYMOUS USER TIME             (merges ANONYMOUS into USER)
 //	expect PATH JSON                         (PATH into the result's JSON, * maps over arrays)
+//	drill STEP OUTCOME PERSON...             (FunnelPersons; "-" for none)
 //
 // Events are stored in the order of the file, which may differ from their
 // times. PERSON is the anonymousId, or the userId if it starts with "u:".
@@ -52,6 +53,15 @@ func TestFunnelCases(t *testing.T) {
 					t.Errorf("line %d: %s = %s, want %s", e.line, e.path, g, w)
 				}
 			}
+			for _, d := range c.drills {
+				page, err := FunnelPersons(context.Background(), c.source(), "p", c.funnel, d.drill)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := strings.Join(page.Persons, " "); got != d.want || page.Total != len(page.Persons) {
+					t.Errorf("line %d: persons %q (total %d), want %q", d.line, got, page.Total, d.want)
+				}
+			}
 			if t.Failed() {
 				t.Logf("result: %s", b)
 			}
@@ -63,6 +73,13 @@ type funnelCase struct {
 	funnel  Funnel
 	events  []waymark.Event
 	expects []expectation
+	drills  []drillCase
+}
+
+type drillCase struct {
+	line  int
+	drill Drill
+	want  string
 }
 
 type expectation struct {
@@ -113,6 +130,17 @@ func readCase(t *testing.T, file string) *funnelCase {
 				fail(err)
 			}
 			c.expects = append(c.expects, expectation{n, path, want})
+		case "drill":
+			f := strings.Fields(rest)
+			step, err := strconv.Atoi(f[0])
+			if err != nil || len(f) < 3 {
+				fail(fmt.Errorf("drill STEP OUTCOME PERSON..."))
+			}
+			want := strings.Join(f[2:], " ")
+			if want == "-" {
+				want = ""
+			}
+			c.drills = append(c.drills, drillCase{n, Drill{Step: step, Outcome: Outcome(f[1])}, want})
 		default:
 			fail(fmt.Errorf("unknown line kind %q", kind))
 		}
