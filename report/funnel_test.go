@@ -42,17 +42,7 @@ func TestFunnelCases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, _ := json.Marshal(r)
-			var got any
-			json.Unmarshal(b, &got)
-			for _, e := range c.expects {
-				v := lookup(got, strings.Split(e.path, "."))
-				if !sameJSON(v, e.want) {
-					g, _ := json.Marshal(v)
-					w, _ := json.Marshal(e.want)
-					t.Errorf("line %d: %s = %s, want %s", e.line, e.path, g, w)
-				}
-			}
+			checkExpectations(t, r, c.expects)
 			for _, d := range c.drills {
 				page, err := FunnelPersons(context.Background(), c.source(), "p", c.funnel, d.drill)
 				if err != nil {
@@ -62,11 +52,34 @@ func TestFunnelCases(t *testing.T) {
 					t.Errorf("line %d: persons %q (total %d), want %q", d.line, got, page.Total, d.want)
 				}
 			}
-			if t.Failed() {
-				t.Logf("result: %s", b)
-			}
 		})
 	}
+}
+
+// checkExpectations compares parts of a result's JSON with expectations.
+func checkExpectations(t *testing.T, result any, expects []expectation) {
+	t.Helper()
+	b, _ := json.Marshal(result)
+	var got any
+	json.Unmarshal(b, &got)
+	for _, e := range expects {
+		v := lookup(got, strings.Split(e.path, "."))
+		if !sameJSON(v, e.want) {
+			g, _ := json.Marshal(v)
+			w, _ := json.Marshal(e.want)
+			t.Errorf("line %d: %s = %s, want %s", e.line, e.path, g, w)
+		}
+	}
+	if t.Failed() {
+		t.Logf("result: %s", b)
+	}
+}
+
+func parseExpectation(line int, rest string) (expectation, error) {
+	path, value, _ := strings.Cut(rest, " ")
+	var want any
+	err := json.Unmarshal([]byte(value), &want)
+	return expectation{line, path, want}, err
 }
 
 type funnelCase struct {
@@ -124,12 +137,11 @@ func readCase(t *testing.T, file string) *funnelCase {
 			}
 			c.events = append(c.events, e)
 		case "expect":
-			path, value, _ := strings.Cut(rest, " ")
-			var want any
-			if err := json.Unmarshal([]byte(value), &want); err != nil {
+			e, err := parseExpectation(n, rest)
+			if err != nil {
 				fail(err)
 			}
-			c.expects = append(c.expects, expectation{n, path, want})
+			c.expects = append(c.expects, e)
 		case "drill":
 			f := strings.Fields(rest)
 			step, err := strconv.Atoi(f[0])

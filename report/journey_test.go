@@ -1,0 +1,95 @@
+package report
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/waymark-analytics/waymark"
+)
+
+// A journey case file holds, one per line:
+//
+//	# a comment
+//	journey {JSON definition}
+//	path PERSONS SECONDS EVENT...   (each of PERSONS new persons does the events, SECONDS apart)
+//	expect PATH JSON                (as in funnel cases)
+func TestJourneyCases(t *testing.T) {
+	files, _ := filepath.Glob("testdata/journeys/*.txt")
+	if len(files) == 0 {
+		t.Fatal("no cases")
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
+			j, events, expects := readJourneyCase(t, file)
+			src := &Reference{Events: events, PersonOf: func(id string) string { return id }}
+			r, err := RunJourney(context.Background(), src, "p", j, JourneyRange{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkExpectations(t, r, expects)
+		})
+	}
+}
+
+func readJourneyCase(t *testing.T, file string) (Journey, []waymark.Event, []expectation) {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var j Journey
+	var events []waymark.Event
+	var expects []expectation
+	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	persons := 0
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		kind, rest, _ := strings.Cut(line, " ")
+		fail := func(err error) { t.Fatalf("%s:%d: %v", file, n, err) }
+		switch kind {
+		case "journey":
+			if err := json.Unmarshal([]byte(rest), &j); err != nil {
+				fail(err)
+			}
+		case "path":
+			f := strings.Fields(rest)
+			count, err1 := strconv.Atoi(f[0])
+			gap, err2 := strconv.Atoi(f[1])
+			if err1 != nil || err2 != nil || len(f) < 3 {
+				fail(fmt.Errorf("path PERSONS SECONDS EVENT..."))
+			}
+			for range count {
+				persons++
+				at := start.Add(time.Duration(persons) * time.Minute)
+				for _, name := range f[2:] {
+					events = append(events, waymark.Event{ProjectID: "p", MessageID: fmt.Sprint("m", len(events)), Type: waymark.Track,
+						Name: name, AnonymousID: fmt.Sprint("person", persons), Timestamp: at, ReceivedAt: at})
+					at = at.Add(time.Duration(gap) * time.Second)
+				}
+			}
+		case "expect":
+			e, err := parseExpectation(n, rest)
+			if err != nil {
+				fail(err)
+			}
+			expects = append(expects, e)
+		default:
+			fail(fmt.Errorf("unknown line kind %q", kind))
+		}
+	}
+	return j, events, expects
+}
