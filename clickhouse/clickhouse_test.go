@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/waymark-analytics/waymark/duckdb"
 	"github.com/waymark-analytics/waymark/identity"
 	"github.com/waymark-analytics/waymark/ingest"
+	"github.com/waymark-analytics/waymark/report"
 	"github.com/waymark-analytics/waymark/segment"
 	"github.com/waymark-analytics/waymark/storage"
 	"github.com/waymark-analytics/waymark/storage/storagetest"
@@ -227,5 +229,52 @@ func TestRetryCompletesAPartialWrite(t *testing.T) {
 	events, persons := storagetest.Export(t, retry, "p")
 	if len(events) != 2 || persons[0] != "U" || persons[1] != "U" {
 		t.Errorf("exported %d events of persons %v, want 2 of U", len(events), persons)
+	}
+}
+
+// TestHitsReadTheFirstCopy stores two copies of a message that differ, as
+// two collectors enriching a retry differently would: reports see the first
+// copy only, in range or not.
+func TestHitsReadTheFirstCopy(t *testing.T) {
+	ctx := context.Background()
+	for name, dsn := range servers(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := freshDatabase(dsn)(t).Must(t).(*Store)
+			at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+			hashes := []int64{storage.MessageHash("p", "m")}
+			for seq, stored := range []waymark.Event{
+				{ProjectID: "p", MessageID: "m", Type: waymark.Track, Name: "First", AnonymousID: "A", Timestamp: at, ReceivedAt: at},
+				{ProjectID: "p", MessageID: "m", Type: waymark.Track, Name: "Second", AnonymousID: "A", Timestamp: at.Add(time.Hour), ReceivedAt: at},
+			} {
+				if err := s.insertEvents(ctx, []waymark.Event{stored}, []bool{false}, hashes, int64(seq+1)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, tt := range []struct {
+				query report.Query
+				want  string
+			}{
+				{report.Query{ProjectID: "p", AllEvents: true, Breakdown: "name"}, "[{A [First]}]"},
+				{report.Query{ProjectID: "p", Touchpoints: []report.Touchpoint{{Event: "Second"}}}, "[]"},
+				{report.Query{ProjectID: "p", AllEvents: true, From: at.Add(time.Minute)}, "[]"},
+			} {
+				var got []string
+				err := s.Hits(ctx, tt.query, func(p *report.Person) error {
+					var values []string
+					for _, h := range p.Hits {
+						values = append(values, h.Value)
+					}
+					got = append(got, fmt.Sprintf("{%s %v}", p.ID, values))
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fmt.Sprint("[", strings.Join(got, " "), "]") != tt.want {
+					t.Errorf("%+v: hits %v, want %s", tt.query, got, tt.want)
+				}
+			}
+		})
 	}
 }

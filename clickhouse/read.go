@@ -17,10 +17,7 @@ import (
 // once, in the order they were stored, and the id of the person it resolves
 // to now.
 func (s *Store) ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error {
-	// Sorting every event of a project by seq is the one unbounded sort:
-	// let it spill to disk instead of failing on the server's memory limit.
-	spill := ch.Context(ctx, ch.WithSettings(ch.Settings{"max_bytes_before_external_sort": 1 << 30}))
-	rows, err := s.conn.Query(spill, queries.Get("ExportEvents"), projectID, projectID)
+	rows, err := s.conn.Query(spilling(ctx), queries.Get("ExportEvents"), projectID, projectID)
 	if err != nil {
 		return fmt.Errorf("export events: %w", err)
 	}
@@ -49,6 +46,13 @@ func (s *Store) ExportEvents(ctx context.Context, projectID string, fn func(e *w
 		}
 	}
 	return rows.Err()
+}
+
+// spilling lets the sorts of a query spill to disk instead of failing on the
+// server's memory limit: for the queries that sort every event of a project
+// by seq, to keep the first copy of each message.
+func spilling(ctx context.Context) context.Context {
+	return ch.Context(ctx, ch.WithSettings(ch.Settings{"max_bytes_before_external_sort": 1 << 30}))
 }
 
 // Rejections calls fn with every dead letter of the project, oldest first.

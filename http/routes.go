@@ -41,6 +41,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/rejected", s.handle(s.withReadKey(s.exportRejected)))
 	mux.HandleFunc("GET /api/v1/persons/{id}", s.handle(s.withReadKey(s.person)))
 	mux.HandleFunc("GET /api/v1/groups/{id}", s.handle(s.withReadKey(s.group)))
+	mux.HandleFunc("POST /api/v1/funnels", s.handle(s.withReadKey(s.funnel)))
+	mux.HandleFunc("POST /api/v1/funnels/persons", s.handle(s.withReadKey(s.funnelPersons)))
+	mux.HandleFunc("POST /api/v1/journeys/report", s.handle(s.withReadKey(s.journeyReport)))
 
 	return cors(mux)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/ingest"
+	"github.com/waymark-analytics/waymark/report"
 )
 
 // EventWriter stores events durably; ingest.Writer is the one in use.
@@ -19,8 +20,9 @@ type EventWriter interface {
 	Write(ctx context.Context, events []waymark.Event, rejections []waymark.Rejection) (duplicate []bool, err error)
 }
 
-// Store is what the query API reads.
+// Store is what the query API reads; reports read it as a report.Source.
 type Store interface {
+	report.Source
 	Ping(ctx context.Context) error
 	Projects(ctx context.Context) ([]waymark.Project, error)
 	ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error

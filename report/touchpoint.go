@@ -73,7 +73,9 @@ func (f Field) Validate() error {
 }
 
 // Value reads the field of e; set is false when it is absent or empty. A
-// JSON string reads as its text, other JSON values as written, null as not set.
+// JSON string reads as its text; a number, true, false, an object or a list
+// reads exactly as written in the event, spaces included (12.50 stays
+// "12.50"); null reads as not set. A key written twice reads its last value.
 func (f Field) Value(e *waymark.Event) (value string, set bool) {
 	if get, ok := Columns[f]; ok {
 		v := get(e)
@@ -121,7 +123,7 @@ const (
 // Condition compares a field with a value, or with a list of values for In
 // and NotIn. Negative operators (!=, not_contains, not_in, is_not_set) hold
 // for events where the field is not set; the others never do. Numeric
-// comparisons hold only when the field's value is a number.
+// comparisons hold only when the field's value is a number (see Number).
 type Condition struct {
 	Field  Field    `json:"field"`
 	Op     Op       `json:"op"`
@@ -145,8 +147,8 @@ func (c Condition) Validate() error {
 			return waymark.Errorf(waymark.KindInvalid, "condition on %s: bad regex: %v", c.Field, err)
 		}
 	case Greater, GreaterEq, Less, LessEq:
-		if _, err := strconv.ParseFloat(c.Value, 64); err != nil {
-			return waymark.Errorf(waymark.KindInvalid, "condition on %s: %s needs a number, not %q", c.Field, c.Op, c.Value)
+		if _, ok := Number(c.Value); !ok {
+			return waymark.Errorf(waymark.KindInvalid, "condition on %s: %s needs a number of up to %d digits, such as 5, -3 or 12.50, not %q", c.Field, c.Op, MaxNumberDigits, c.Value)
 		}
 	default:
 		return waymark.Errorf(waymark.KindInvalid, "condition on %s: unknown operator %q", c.Field, c.Op)
@@ -183,11 +185,11 @@ func (c Condition) Holds(e *waymark.Event) bool {
 		}
 		return in == (c.Op == In)
 	case Greater, GreaterEq, Less, LessEq:
-		x, err := strconv.ParseFloat(v, 64)
-		if err != nil {
+		x, ok := Number(v)
+		if !ok {
 			return false
 		}
-		y, _ := strconv.ParseFloat(c.Value, 64)
+		y, _ := Number(c.Value)
 		switch c.Op {
 		case Greater:
 			return x > y
@@ -202,6 +204,37 @@ func (c Condition) Holds(e *waymark.Event) bool {
 		return true
 	}
 	return false
+}
+
+// MaxNumberDigits is how many digits a number may have: every engine reads
+// numbers that short exactly alike (to the nearest float64).
+const MaxNumberDigits = 15
+
+// NumberRegex is what a number looks like: an optional minus sign and up to
+// MaxNumberDigits digits with an optional decimal point between two of them,
+// as in 5, -3 and 12.50. A plus sign, an exponent (1e3) or a bare point (.5)
+// make a value text, so that a value compares the same on every engine.
+var NumberRegex = numberRegex()
+
+func numberRegex() string {
+	// RE2 cannot count the digits on both sides of the point together, so
+	// each length of the integer part gets its own alternative.
+	forms := []string{fmt.Sprintf("[0-9]{%d}", MaxNumberDigits)}
+	for whole := 1; whole < MaxNumberDigits; whole++ {
+		forms = append(forms, fmt.Sprintf(`[0-9]{%d}(?:\.[0-9]{1,%d})?`, whole, MaxNumberDigits-whole))
+	}
+	return "^-?(?:" + strings.Join(forms, "|") + ")$"
+}
+
+var numberSyntax = regexp.MustCompile(NumberRegex)
+
+// Number reads v as a number, if it is one (see NumberRegex).
+func Number(v string) (float64, bool) {
+	if !numberSyntax.MatchString(v) {
+		return 0, false
+	}
+	x, err := strconv.ParseFloat(v, 64)
+	return x, err == nil
 }
 
 // Touchpoint is a kind of event a report counts: an event name and type, a

@@ -13,6 +13,7 @@ import (
 
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/identity"
+	"github.com/waymark-analytics/waymark/report"
 )
 
 // Store is an engine's whole contract.
@@ -24,6 +25,7 @@ type Store interface {
 	Group(ctx context.Context, projectID, groupID string) (waymark.GroupProfile, error)
 	Projects(ctx context.Context) ([]waymark.Project, error)
 	CreateProject(ctx context.Context, p waymark.Project) error
+	report.Source
 	Close() error
 }
 
@@ -35,10 +37,11 @@ type Opener func(t *testing.T) Store
 // Run runs every test of the suite, in parallel; fresh returns an Opener of
 // new, empty storage.
 func Run(t *testing.T, fresh func(t *testing.T) Opener) {
-	tests := []struct {
+	type conformanceTest struct {
 		name string
 		test func(t *testing.T, open Opener)
-	}{
+	}
+	tests := []conformanceTest{
 		{"DeduplicatesAcrossBatchesAndRestarts", testDeduplicates},
 		{"ExportRoundTrip", testExportRoundTrip},
 		{"IdentityMergesAreRetroactive", testRetroactiveMerges},
@@ -46,15 +49,17 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener) {
 		{"LatestTraitFollowsStorageOrderOnTimestampTies", testTraitTies},
 		{"RejectionsOldestFirst", testRejections},
 		{"Projects", testProjects},
+		{"ReportsMatchReference", testReports},
 	}
 	// Each seed its own storage, so that engines whose writes wait on the
 	// network run them side by side.
-	for seed := range uint64(12) {
-		tests = append(tests, struct {
-			name string
-			test func(t *testing.T, open Opener)
-		}{fmt.Sprint("IdentityMatchesReference/seed=", seed), func(t *testing.T, open Opener) { testIdentityReference(t, open, seed) }})
+	seeded := func(name string, seeds uint64, test func(t *testing.T, open Opener, seed uint64)) {
+		for seed := range seeds {
+			tests = append(tests, conformanceTest{fmt.Sprint(name, "/seed=", seed), func(t *testing.T, open Opener) { test(t, open, seed) }})
+		}
 	}
+	seeded("IdentityMatchesReference", 12, testIdentityReference)
+	seeded("HitsMatchReference", 4, testHitsReference)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

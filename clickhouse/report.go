@@ -1,0 +1,70 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"text/template"
+
+	ch "github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/waymark-analytics/waymark/report"
+	"github.com/waymark-analytics/waymark/storage"
+)
+
+var _ report.Source = (*Store)(nil)
+
+// dialect is ClickHouse's SQL for storage.CompileHits.
+var dialect = storage.Dialect{
+	Param:    "@%s",
+	Column:   "%s",
+	Member:   "arrayFilter((member, key) -> key = %[2]s, %[1]s_texts, %[1]s_names)[-1]",
+	Contains: "position(%s, %s) > 0",
+	// ClickHouse lets . match a newline, unlike Go. And before running a
+	// pattern, it looks for a literal the pattern has outside parentheses,
+	// ignoring flags: (?i)abc would not match "ABC". A group around the
+	// pattern undoes both. (A literal parenthesis quoted as \Q(\E can still
+	// mislead the search for literals.)
+	Matches: "match(%s, concat('(?-s:', %s, ')'))",
+	In:      "%s IN %s",
+	// toFloat64 of a string is not always the nearest float64 on 18.16
+	// ("2.47" reads as 2.4699999999999998), but one division of two exact
+	// numbers is, and a report.Number has few enough digits for that.
+	Number: "toFloat64(toInt64OrZero(replaceOne(%[1]s, '.', ''))) / intExp10(if(position(%[1]s, '.') = 0, 0, length(%[1]s) - position(%[1]s, '.')))",
+	Mask:   "toUInt64(%s)",
+}
+
+var hitsQuery = template.Must(template.New("Hits").Parse(queries.Get("Hits")))
+
+// Hits implements report.Source.
+func (s *Store) Hits(ctx context.Context, q report.Query, fn func(p *report.Person) error) error {
+	query, params, err := storage.CompileHits(&q, &dialect, hitsQuery)
+	if err != nil {
+		return err
+	}
+	from, to := int64(math.MinInt64), int64(math.MaxInt64)
+	if !q.From.IsZero() {
+		from = micros(storage.CeilMicro(q.From))
+	}
+	if !q.To.IsZero() {
+		to = micros(storage.CeilMicro(q.To))
+	}
+	args := []any{ch.Named("project", q.ProjectID), ch.Named("from", from), ch.Named("to", to)}
+	for _, p := range params {
+		if values, ok := p.Value.([]string); ok {
+			p.Value = set(values)
+		}
+		args = append(args, ch.Named(p.Name, p.Value))
+	}
+	rows, err := s.conn.Query(spilling(ctx), query, args...)
+	if err != nil {
+		return fmt.Errorf("report hits: %w", err)
+	}
+	defer rows.Close()
+	return storage.StreamHits(rows, func(person *string, h *report.Hit) error {
+		var at int64
+		err := rows.Scan(person, &at, &h.Seq, &h.Mask, &h.Value)
+		h.Time = fromMicros(at)
+		return err
+	}, fn)
+}

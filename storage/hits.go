@@ -1,0 +1,202 @@
+package storage
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/waymark-analytics/waymark/report"
+)
+
+// Dialect is how an engine's SQL spells what a report query needs. Each
+// entry is a format string of SQL expressions.
+type Dialect struct {
+	Param    string // the placeholder of named parameter %s
+	Column   string // the value of column %s, '' when absent
+	Member   string // the text of member %[2]s of JSON column %[1]s, '' when absent (see HitsSQL.Objects)
+	Contains string // whether %[1]s contains %[2]s
+	Matches  string // whether %[1]s matches the regular expression %[2]s, as Go's regexp would
+	In       string // whether %[1]s is in the list %[2]s
+	Number   string // the float64 of %s, which is a report.Number
+	Mask     string // %s, a sum of touchpoint bits, as an unsigned 64-bit integer
+}
+
+// HitsSQL is what an engine's Hits query template is executed with: a
+// report.Query as expressions that read the fields the query uses, one column
+// each, then the mask and the breakdown value from those columns.
+type HitsSQL struct {
+	// Objects are the JSON columns the fields read members of. The template
+	// reads each object's top-level members with the regular expressions of
+	// json.go, parameters json_object, json_escapes, json_lone_surrogate,
+	// json_member_name and json_member_value, into lists OBJECT_names and
+	// OBJECT_texts for Dialect.Member: the names decoded, the values as
+	// report.Field.Value reads them.
+	Objects   []string
+	Fields    []Column // field0, field1, ...: each field's value, '' when not set
+	Mask      string
+	Value     string // the breakdown field's column, or ''
+	AllEvents bool   // keep the events that match no touchpoint
+	params    []Param
+}
+
+// Column is an expression and its name.
+type Column struct{ Name, SQL string }
+
+// Param is a named query parameter.
+type Param struct {
+	Name  string
+	Value any // a string or a []string
+}
+
+// CompileHits validates q and writes it as an engine's SQL: the engine's
+// Hits query template, executed with the HitsSQL of q. The values of the
+// query reach SQL only as the parameters returned; the engine adds project,
+// from and to.
+func CompileHits(q *report.Query, d *Dialect, hitsTemplate *template.Template) (string, []Param, error) {
+	if err := q.Validate(); err != nil {
+		return "", nil, err
+	}
+	c := hitsCompiler{d: d, fields: map[report.Field]string{}}
+	var bits []string
+	for i, t := range q.Touchpoints {
+		matches := "1 = 1" // a touchpoint without conditions matches every event
+		if cs := t.Conditions(); len(cs) > 0 {
+			var conditions []string
+			for _, cond := range cs {
+				conditions = append(conditions, c.holds(cond))
+			}
+			matches = strings.Join(conditions, " AND ")
+		}
+		bits = append(bits, fmt.Sprintf("CASE WHEN %s THEN %d ELSE 0 END", matches, uint64(1)<<i))
+	}
+	c.sql.Mask = fmt.Sprintf(d.Mask, strings.Join(append([]string{"0"}, bits...), " + "))
+	c.sql.Value = "''"
+	if q.Breakdown != "" {
+		c.sql.Value = c.field(q.Breakdown)
+	}
+	c.sql.AllEvents = q.AllEvents
+	if len(c.sql.Objects) > 0 {
+		c.sql.params = append(c.sql.params,
+			Param{"json_object", JSONObject},
+			Param{"json_escapes", JSONEscapes},
+			Param{"json_lone_surrogate", JSONLoneSurrogate},
+			Param{"json_member_name", JSONMemberName},
+			Param{"json_member_value", JSONMemberValue})
+	}
+	var query strings.Builder
+	if err := hitsTemplate.Execute(&query, c.sql); err != nil {
+		return "", nil, err
+	}
+	return query.String(), c.sql.params, nil
+}
+
+type hitsCompiler struct {
+	d      *Dialect
+	sql    HitsSQL
+	fields map[report.Field]string // field -> column name
+}
+
+// positive is the operator each negative one negates.
+var positive = map[report.Op]report.Op{
+	report.NotEquals:   report.Equals,
+	report.NotContains: report.Contains,
+	report.NotIn:       report.In,
+	report.IsNotSet:    report.IsSet,
+}
+
+// holds is report.Condition.Holds in SQL.
+func (c *hitsCompiler) holds(cond report.Condition) string {
+	if op, ok := positive[cond.Op]; ok {
+		cond.Op = op
+		return "NOT " + c.holds(cond)
+	}
+	v := c.field(cond.Field)
+	var test string
+	switch cond.Op {
+	case report.Equals:
+		test = v + " = " + c.param(cond.Value)
+	case report.Contains:
+		test = fmt.Sprintf(c.d.Contains, v, c.param(cond.Value))
+	case report.Matches:
+		test = fmt.Sprintf(c.d.Matches, v, c.param(cond.Value))
+	case report.In:
+		test = fmt.Sprintf(c.d.In, v, c.param(cond.Values))
+	case report.Greater, report.GreaterEq, report.Less, report.LessEq:
+		test = fmt.Sprintf(c.d.Matches, v, c.param(report.NumberRegex)) + " AND " +
+			fmt.Sprintf(c.d.Number, v) + " " + string(cond.Op) + " " + fmt.Sprintf(c.d.Number, c.param(cond.Value))
+	case report.IsSet:
+		return "(" + v + " <> '')"
+	}
+	return "(" + v + " <> '' AND " + test + ")"
+}
+
+// field returns the column holding f's value, adding it on first use.
+func (c *hitsCompiler) field(f report.Field) string {
+	if name, ok := c.fields[f]; ok {
+		return name
+	}
+	var sql string
+	if _, ok := report.Columns[f]; ok {
+		sql = fmt.Sprintf(c.d.Column, string(f)) // report.Columns names the engines' columns
+	} else {
+		object, key, _ := f.Object()
+		if !slices.Contains(c.sql.Objects, object) {
+			c.sql.Objects = append(c.sql.Objects, object)
+		}
+		sql = fmt.Sprintf(c.d.Member, object, c.param(key))
+	}
+	name := fmt.Sprint("field", len(c.sql.Fields))
+	c.sql.Fields = append(c.sql.Fields, Column{name, sql})
+	c.fields[f] = name
+	return name
+}
+
+// param binds a value to a new parameter and returns its placeholder.
+func (c *hitsCompiler) param(value any) string {
+	name := fmt.Sprint("p", len(c.sql.params))
+	c.sql.params = append(c.sql.params, Param{name, value})
+	return fmt.Sprintf(c.d.Param, name)
+}
+
+// CeilMicro returns the first microsecond at or after t. Events are stored to
+// the microsecond, so a range bound between two microseconds selects what
+// the next one does.
+func CeilMicro(t time.Time) time.Time {
+	if c := t.Truncate(time.Microsecond); c.Before(t) {
+		return c.Add(time.Microsecond)
+	}
+	return t
+}
+
+// StreamHits passes hits that rows return sorted by person to fn, one
+// person at a time, reusing one report.Person. scan reads the current row.
+func StreamHits(rows interface {
+	Next() bool
+	Err() error
+}, scan func(person *string, h *report.Hit) error, fn func(p *report.Person) error) error {
+	var p report.Person
+	var person string
+	for rows.Next() {
+		var h report.Hit
+		if err := scan(&person, &h); err != nil {
+			return err
+		}
+		if person != p.ID && len(p.Hits) > 0 {
+			if err := fn(&p); err != nil {
+				return err
+			}
+			p.Hits = p.Hits[:0]
+		}
+		p.ID = person
+		p.Hits = append(p.Hits, h)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(p.Hits) == 0 {
+		return nil
+	}
+	return fn(&p)
+}

@@ -1,0 +1,285 @@
+package storagetest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/identity"
+	"github.com/waymark-analytics/waymark/report"
+)
+
+// testHitsReference writes random events of several persons, some merged by
+// identify and alias calls, with some messages sent twice and some of another
+// project, then demands for many random queries the hits report.Reference
+// finds in the same events.
+func testHitsReference(t *testing.T, open Opener, seed uint64) {
+	s := open.Must(t)
+	rng := rand.New(rand.NewPCG(seed, 11))
+	graph := identity.NewGraph()
+	ref := report.Reference{PersonOf: graph.Person}
+	stored := map[string]bool{}
+	for _, batch := range randomHitEvents(rng, 400) {
+		for i := range batch {
+			e := batch[i]
+			message := e.ProjectID + "/" + e.MessageID
+			if stored[message] {
+				continue
+			}
+			stored[message] = true
+			if link, ok := identity.LinkOf(&e); ok && e.ProjectID == "p" {
+				graph.Apply(link)
+			}
+			ref.Events = append(ref.Events, e)
+		}
+		write(t, s, batch...)
+	}
+	for i := range 80 {
+		q := randomQuery(rng)
+		want := collectHits(t, &ref, q)
+		got := collectHits(t, s, q)
+		if diff := diffHits(got, want); diff != "" {
+			b, _ := json.Marshal(q)
+			t.Fatalf("query %d %s:\n%s", i, b, diff)
+		}
+	}
+
+	// An invalid query fails before it runs; an error of fn ends the stream.
+	ctx := context.Background()
+	if err := s.Hits(ctx, report.Query{ProjectID: "p", Breakdown: "nope"}, nil); waymark.ErrorKind(err) != waymark.KindInvalid {
+		t.Errorf("breakdown by an unknown field: err = %v, want invalid", err)
+	}
+	stop := errors.New("stop")
+	calls := 0
+	err := s.Hits(ctx, report.Query{ProjectID: "p", AllEvents: true}, func(*report.Person) error {
+		calls++
+		return stop
+	})
+	if !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("fn failing: %d calls, err = %v; want 1 call and its error", calls, err)
+	}
+}
+
+// collectHits runs q and copies what it streams.
+func collectHits(t *testing.T, source report.Source, q report.Query) []report.Person {
+	t.Helper()
+	var persons []report.Person
+	err := source.Hits(context.Background(), q, func(p *report.Person) error {
+		persons = append(persons, report.Person{ID: p.ID, Hits: append([]report.Hit(nil), p.Hits...)})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return persons
+}
+
+// diffHits describes the first difference between got and want, ignoring
+// Seq, which each engine numbers its own way.
+func diffHits(got, want []report.Person) string {
+	format := func(persons []report.Person) []string {
+		var lines []string
+		for _, p := range persons {
+			for _, h := range p.Hits {
+				lines = append(lines, fmt.Sprintf("%s %s mask=%b value=%q", p.ID, h.Time.Format(time.RFC3339Nano), h.Mask, h.Value))
+			}
+			lines = append(lines, p.ID+" ends")
+		}
+		return lines
+	}
+	g, w := format(got), format(want)
+	for i := range max(len(g), len(w)) {
+		var gi, wi string
+		if i < len(g) {
+			gi = g[i]
+		}
+		if i < len(w) {
+			wi = w[i]
+		}
+		if gi != wi {
+			return fmt.Sprintf("line %d of %d:\n got %s\nwant %s", i, len(w), gi, wi)
+		}
+	}
+	return ""
+}
+
+var hitTime0 = time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+
+// Pools the random events draw from and the random queries test with.
+var (
+	// Person ids in byte order differ from any case-insensitive or
+	// accent-aware order.
+	hitAnonymousIDs = []string{"a0", "a1", "B2", "b3", "Z4", "\u00e95", "e6", "_7"}
+	hitNames        = []string{"Signed Up", "Viewed", "Buy", "Home", "caf\u00e9", ""}
+	hitPaths        = []string{"/", "/pricing", "/blog/a", "/blog/b/c", "/caf\u00e9", ""}
+	hitTitles       = []string{"Pricing", "two\nlines", "\u00c9t\u00e9", ""}
+	hitChannels     = []string{waymark.ChannelDirect, waymark.ChannelPaidSearch, waymark.ChannelEmail, ""}
+	hitCountries    = []string{"NL", "US", "DE", ""}
+	// Members of properties and traits, as written: numbers in several
+	// forms, strings with escapes and half a surrogate pair, values that
+	// nest the keys other members have at the top, odd keys.
+	hitMembers = map[string][]string{
+		`"plan"`:   {`"pro"`, `"free"`, `"Pro"`, `""`, `null`, `"pro\nplus"`},
+		`"n"`:      {`5`, `12.5`, `12.50`, `-3`, `0`, `1e3`, `"7"`, `"abc"`, `true`, `1234567890123456`, `0.1`},
+		`"flag"`:   {`true`, `false`, `null`, `"true"`},
+		`"tags"`:   {`["a", "b"]`, `[]`, `[1,{"plan":"x"}]`},
+		`"nested"`: {`{"plan":"inner","n":1}`, `{ "a" : [ {"b": {"c": [1, "}"]}} ] }`},
+		`"a\"b"`:   {`"quoted"`, `1`},
+		`"a.b"`:    {`"dot"`},
+		`"\u00e9"`: {`"escaped key"`},
+		`"é"`:      {`"plain key"`},
+		`"title"`:  {`"caf\u00e9"`, `"\ud83d\ude00 smile"`, `"broken \ud800"`, `"tab\tx"`, `"back\\slash"`, `"quote\"d"`, `"a\u0000b"`},
+		`"price"`:  {`19.99`, `"19.99"`, `20`},
+	}
+	hitMemberNames = slices.Sorted(maps.Keys(hitMembers))
+	hitFields      = []report.Field{
+		"type", "name", "path", "title", "channel", "country", "currency",
+		"properties.plan", "properties.n", "properties.flag", "properties.tags", "properties.nested",
+		`properties.a"b`, "properties.a.b", "properties.\u00e9", "properties.title", "properties.price",
+		"properties.missing", "traits.plan", "traits.n",
+	}
+	hitValues = []string{
+		"pro", "free", "Pro", "pro\nplus", "5", "12.5", "12.50", "7", "1e3", "true", "quoted", "dot",
+		"caf\u00e9", "Buy", "Home", "Signed Up", "/pricing", "/blog/a", "NL", "US", "EUR", "track", "page", "identify",
+		"Email", "19.99", "[]", `["a", "b"]`, "plain key", "escaped key", "a\x00b", "",
+	}
+	hitNumbers = []string{"0", "5", "7", "12.5", "12.50", "-3", "19.99", "20", "0.1", "1000"}
+	hitRegexes = []string{
+		"", "^/blog", "b.c", "(?i)PRO", "pro.plus", "(?s)pro.plus", "two.lines", "^two$", "(?m)^two$", "lines$",
+		"^.{4}$", "\u00e9", "(?i)\u00c9T", "[0-9]+", `\d\.\d`, "^[^/]", "a|b", "^(free|pro)$", `\pL+`, "^$", "s$",
+	}
+	hitGlobs = []string{"/blog/*", "*", "/pricing", "/*/c", "*a*", "/caf\u00e9"}
+	hitOps   = []report.Op{
+		report.Equals, report.NotEquals, report.Contains, report.NotContains, report.Matches, report.In, report.NotIn,
+		report.Greater, report.GreaterEq, report.Less, report.LessEq, report.IsSet, report.IsNotSet,
+	}
+)
+
+func pick[T any](rng *rand.Rand, pool []T) T { return pool[rng.IntN(len(pool))] }
+
+// randomHitEvents returns n events in random batches, mostly of project p,
+// with a retry of an earlier message now and then.
+func randomHitEvents(rng *rand.Rand, n int) [][]waymark.Event {
+	var batches [][]waymark.Event
+	var batch, all []waymark.Event
+	for i := range n {
+		// Whole microseconds, as stored, with ties.
+		at := hitTime0.Add(time.Duration(rng.IntN(7200))*time.Second + time.Duration(rng.IntN(3))*time.Microsecond)
+		e := waymark.Event{
+			ProjectID: "p", MessageID: fmt.Sprint("h", i), Timestamp: at, ReceivedAt: at,
+			AnonymousID: pick(rng, hitAnonymousIDs),
+			Properties:  randomObject(rng),
+			Campaign:    waymark.Campaign{Channel: pick(rng, hitChannels)},
+			Geo:         waymark.Geo{Country: pick(rng, hitCountries)},
+		}
+		if rng.IntN(10) == 0 {
+			e.ProjectID = "other"
+		}
+		switch rng.IntN(8) {
+		case 0:
+			e.Type, e.UserID, e.Traits = waymark.Identify, fmt.Sprint("u", rng.IntN(4)), randomObject(rng)
+		case 1:
+			e.Type, e.UserID, e.PreviousID, e.AnonymousID = waymark.Alias, fmt.Sprint("u", rng.IntN(4)), e.AnonymousID, ""
+		case 2, 3, 4:
+			e.Type, e.Name = waymark.Page, pick(rng, hitNames)
+			e.Page = waymark.PageInfo{Path: pick(rng, hitPaths), Title: pick(rng, hitTitles)}
+		default:
+			e.Type, e.Name = waymark.Track, pick(rng, hitNames)
+			if rng.IntN(4) == 0 {
+				e.Revenue = &waymark.Money{Amount: 9.5, Currency: pick(rng, []string{"EUR", "USD", ""})}
+			}
+		}
+		if e.Type != waymark.Alias && rng.IntN(3) == 0 {
+			e.UserID = fmt.Sprint("u", rng.IntN(4))
+		}
+		batch = append(batch, e)
+		all = append(all, e)
+		if rng.IntN(15) == 0 {
+			batch = append(batch, all[rng.IntN(len(all))])
+		}
+		if rng.IntN(20) == 0 || i == n-1 {
+			batches = append(batches, batch)
+			batch = nil
+		}
+	}
+	return batches
+}
+
+// randomObject returns a JSON object of random members, sometimes one
+// member twice, with random spaces between the parts; or no object at all,
+// or a list, which has no members.
+func randomObject(rng *rand.Rand) json.RawMessage {
+	switch rng.IntN(12) {
+	case 0, 1:
+		return nil
+	case 2:
+		return json.RawMessage(`[{"plan":"pro"}]`)
+	}
+	space := func() string { return pick(rng, []string{"", " ", "\n\t"}) }
+	var members []string
+	for range rng.IntN(6) {
+		name := pick(rng, hitMemberNames)
+		members = append(members, name+space()+":"+space()+pick(rng, hitMembers[name]))
+	}
+	return json.RawMessage(space() + "{" + space() + strings.Join(members, space()+","+space()) + space() + "}")
+}
+
+// randomQuery returns a valid query of project p over the pools.
+func randomQuery(rng *rand.Rand) report.Query {
+	q := report.Query{ProjectID: "p", AllEvents: rng.IntN(4) == 0}
+	bound := func() time.Time {
+		if rng.IntN(3) == 0 {
+			return time.Time{}
+		}
+		return hitTime0.Add(time.Duration(rng.Int64N(int64(2 * time.Hour))))
+	}
+	q.From, q.To = bound(), bound()
+	if rng.IntN(3) > 0 {
+		q.Breakdown = pick(rng, hitFields)
+	}
+	// Each touchpoint is a bit of the hits' masks: many touchpoints test many
+	// conditions at the price of one query.
+	for range rng.IntN(12) {
+		var tp report.Touchpoint
+		if rng.IntN(3) == 0 {
+			tp.Event = pick(rng, hitNames[:5])
+		}
+		if rng.IntN(4) == 0 {
+			tp.Type = pick(rng, []string{"track", "page", "identify"})
+		}
+		if rng.IntN(4) == 0 {
+			tp.Path = pick(rng, hitGlobs)
+		}
+		for range rng.IntN(4) {
+			tp.Where = append(tp.Where, randomCondition(rng))
+		}
+		q.Touchpoints = append(q.Touchpoints, tp)
+	}
+	return q
+}
+
+func randomCondition(rng *rand.Rand) report.Condition {
+	c := report.Condition{Field: pick(rng, hitFields), Op: pick(rng, hitOps)}
+	switch c.Op {
+	case report.In, report.NotIn:
+		for range 1 + rng.IntN(3) {
+			c.Values = append(c.Values, pick(rng, hitValues))
+		}
+	case report.Matches:
+		c.Value = pick(rng, hitRegexes)
+	case report.Greater, report.GreaterEq, report.Less, report.LessEq:
+		c.Value = pick(rng, hitNumbers)
+	case report.IsSet, report.IsNotSet:
+	default:
+		c.Value = pick(rng, hitValues)
+	}
+	return c
+}

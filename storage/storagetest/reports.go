@@ -1,0 +1,160 @@
+package storagetest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/identity"
+	"github.com/waymark-analytics/waymark/report"
+)
+
+// reportDatasets is how many random datasets testReports stores, each in its
+// own project, and reportsPerDataset how many random reports it runs on each.
+const (
+	reportDatasets    = 150
+	reportsPerDataset = 3
+)
+
+// testReports stores many small random datasets and demands that every
+// random funnel and journey answers exactly as the reference evaluator does
+// over the same events.
+func testReports(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open.Must(t)
+	rng := rand.New(rand.NewPCG(11, 13))
+	var all []waymark.Event
+	references := make([]*report.Reference, reportDatasets)
+	for d := range references {
+		events := randomJourneys(rng, fmt.Sprint("r", d))
+		graph := identity.NewGraph()
+		for i := range events {
+			if link, ok := identity.LinkOf(&events[i]); ok {
+				graph.Apply(link)
+			}
+		}
+		references[d] = &report.Reference{Events: events, PersonOf: graph.Person}
+		all = append(all, events...)
+	}
+	for len(all) > 0 { // large writes: each costs a round trip on a server
+		n := min(len(all), 5000)
+		write(t, s, all[:n]...)
+		all = all[n:]
+	}
+	converted := 0 // a guard against reports that all come out empty
+	for d, ref := range references {
+		project := fmt.Sprint("r", d)
+		for range reportsPerDataset {
+			f := randomFunnel(rng)
+			want, wantErr := report.RunFunnel(ctx, ref, project, f)
+			got, err := report.RunFunnel(ctx, s, project, f)
+			compareReports(t, f, want, wantErr, got, err)
+			if err == nil && got.Converted > 0 {
+				converted++
+			}
+		}
+		j := randomJourney(rng)
+		want, wantErr := report.RunJourney(ctx, ref, project, j, report.JourneyRange{})
+		got, err := report.RunJourney(ctx, s, project, j, report.JourneyRange{})
+		compareReports(t, j, want, wantErr, got, err)
+	}
+	if converted < reportDatasets*reportsPerDataset/4 {
+		t.Errorf("only %d of %d funnels had conversions: the random reports test too little", converted, reportDatasets*reportsPerDataset)
+	}
+}
+
+func compareReports(t *testing.T, definition, want any, wantErr error, got any, err error) {
+	t.Helper()
+	a, _ := json.Marshal(want)
+	b, _ := json.Marshal(got)
+	if fmt.Sprint(wantErr) != fmt.Sprint(err) || string(a) != string(b) {
+		d, _ := json.Marshal(definition)
+		t.Fatalf("report %s\nreference: %s %v\nengine:    %s %v", d, a, wantErr, b, err)
+	}
+}
+
+var reportEvents = []string{"Visit", "Signup", "Demo", "Paid", "Ticket"}
+
+// randomJourneys makes a few persons' events over a few hours, with ties,
+// anonymous events merged by identify calls, and channels to break down by.
+func randomJourneys(rng *rand.Rand, project string) []waymark.Event {
+	start := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+	var events []waymark.Event
+	for p := range 2 + rng.IntN(6) {
+		anon, user := fmt.Sprint("a", p), fmt.Sprint("u", p)
+		for range 1 + rng.IntN(8) {
+			at := start.Add(time.Duration(rng.IntN(12)) * 20 * time.Minute)
+			e := waymark.Event{ProjectID: project, MessageID: fmt.Sprint(project, "-", len(events)), Type: waymark.Track,
+				Name: reportEvents[rng.IntN(len(reportEvents))], Timestamp: at, ReceivedAt: at}
+			if rng.IntN(2) == 0 {
+				e.AnonymousID = anon
+			} else {
+				e.UserID = user
+			}
+			if c := rng.IntN(3); c > 0 {
+				e.Campaign.Channel = []string{"", "email", "paid_search"}[c]
+			}
+			events = append(events, e)
+		}
+		if rng.IntN(2) == 0 {
+			at := start.Add(time.Duration(rng.IntN(240)) * time.Minute)
+			events = append(events, waymark.Event{ProjectID: project, MessageID: fmt.Sprint(project, "-", len(events)),
+				Type: waymark.Identify, UserID: user, AnonymousID: anon, Timestamp: at, ReceivedAt: at})
+		}
+	}
+	return events
+}
+
+func touch(rng *rand.Rand) report.Touchpoint {
+	return report.Touchpoint{Event: reportEvents[rng.IntN(len(reportEvents))]}
+}
+
+func randomFunnel(rng *rand.Rand) report.Funnel {
+	f := report.Funnel{
+		Window:  report.Duration(time.Duration(1+rng.IntN(5)) * time.Hour),
+		Order:   []report.Order{report.Ordered, report.Ordered, report.Strict, report.AnyOrder}[rng.IntN(4)],
+		CountBy: []report.CountBy{report.ByPersons, report.ByPersons, report.ByTotals, report.BySessions}[rng.IntN(4)],
+		Now:     time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC),
+	}
+	n := 2 + rng.IntN(3)
+	for k := range n {
+		s := report.Step{Touchpoints: []report.Touchpoint{touch(rng)}}
+		if rng.IntN(4) == 0 {
+			s.Touchpoints = append(s.Touchpoints, touch(rng))
+		}
+		if f.Order != report.AnyOrder && k > 0 && k < n-1 && rng.IntN(3) == 0 {
+			s.Optional = true
+		}
+		if f.Order != report.AnyOrder && k > 0 && rng.IntN(4) == 0 {
+			s.Window = report.Duration(time.Duration(20+rng.IntN(60)) * time.Minute)
+		}
+		f.Steps = append(f.Steps, s)
+	}
+	if f.Order != report.AnyOrder && rng.IntN(3) == 0 {
+		f.Exclusions = []report.Exclusion{{Touchpoint: touch(rng), After: 1, Before: n}}
+	}
+	if rng.IntN(2) == 0 {
+		f.Breakdown = &report.Breakdown{Field: "channel", At: []string{"first", "last", "2"}[rng.IntN(3)], Top: 1 + rng.IntN(2)}
+	}
+	if rng.IntN(3) == 0 {
+		f.From = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+		f.To = f.From.Add(2 * time.Hour)
+		f.Trend = report.Day
+	}
+	return f
+}
+
+func randomJourney(rng *rand.Rand) report.Journey {
+	j := report.Journey{Name: "random"}
+	for s := range 2 + rng.IntN(3) {
+		j.Stages = append(j.Stages, report.Stage{Name: fmt.Sprint("stage", s), Touchpoints: []report.Touchpoint{touch(rng), touch(rng)}})
+	}
+	if rng.IntN(2) == 0 {
+		j.Window = report.Duration(2 * time.Hour)
+	}
+	return j
+}
