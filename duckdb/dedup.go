@@ -13,16 +13,11 @@ func loadMessageSet(ctx context.Context, db *sql.DB) (*storage.MessageSet, error
 	if err != nil {
 		return nil, fmt.Errorf("load message hashes: %w", err)
 	}
-	defer rows.Close()
-	var hashes []int64
-	for rows.Next() {
-		var h int64
-		if err := rows.Scan(&h); err != nil {
-			return nil, err
-		}
-		hashes = append(hashes, h)
+	hashes, err := storage.Values[int64](rows)
+	if err != nil {
+		return nil, fmt.Errorf("load message hashes: %w", err)
 	}
-	return storage.NewMessageSet(hashes), rows.Err()
+	return storage.NewMessageSet(hashes), nil
 }
 
 // storedMessages confirms duplicate candidates: which messages with the
@@ -32,16 +27,8 @@ func (s *Store) storedMessages(ctx context.Context, hashes []int64) (map[storage
 	if err != nil {
 		return nil, unavailable(err)
 	}
-	defer rows.Close()
-	stored := make(map[storage.Message]bool)
-	for rows.Next() {
-		var m storage.Message
-		if err := rows.Scan(&m.ProjectID, &m.MessageID); err != nil {
-			return nil, err
-		}
-		stored[m] = true
-	}
-	if err := rows.Err(); err != nil {
+	stored, err := storage.Messages(rows)
+	if err != nil {
 		return nil, unavailable(err)
 	}
 	return stored, nil

@@ -127,15 +127,8 @@ func (s *Store) Group(ctx context.Context, projectID, groupID string) (waymark.G
 	if err != nil {
 		return g, fmt.Errorf("group members: %w", err)
 	}
-	defer members.Close()
-	for members.Next() {
-		var id string
-		if err := members.Scan(&id); err != nil {
-			return g, err
-		}
-		g.Members = append(g.Members, id)
-	}
-	return g, members.Err()
+	g.Members, err = storage.Values[string](members)
+	return g, err
 }
 
 // latestTraits applies rows of (traits JSON, timestamp), oldest first, to
