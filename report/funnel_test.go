@@ -104,60 +104,67 @@ type expectation struct {
 const caseTime = "2006-01-02T15:04"
 
 func readCase(t *testing.T, file string) *funnelCase {
-	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	c := &funnelCase{}
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		kind, rest, _ := strings.Cut(line, " ")
-		fail := func(err error) { t.Fatalf("%s:%d: %v", file, n, err) }
+	c.expects = readCaseLines(t, file, func(n int, kind, rest string) error {
 		switch kind {
 		case "funnel":
-			if err := json.Unmarshal([]byte(rest), &c.funnel); err != nil {
-				fail(err)
-			}
+			return json.Unmarshal([]byte(rest), &c.funnel)
 		case "now":
 			at, err := time.Parse(caseTime, rest)
-			if err != nil {
-				fail(err)
-			}
 			c.funnel.Now = at
+			return err
 		case "event", "identify":
 			e, err := caseEvent(kind, strings.Fields(rest), len(c.events))
-			if err != nil {
-				fail(err)
-			}
 			c.events = append(c.events, e)
-		case "expect":
-			e, err := parseExpectation(n, rest)
-			if err != nil {
-				fail(err)
-			}
-			c.expects = append(c.expects, e)
+			return err
 		case "drill":
 			f := strings.Fields(rest)
 			step, err := strconv.Atoi(f[0])
 			if err != nil || len(f) < 3 {
-				fail(fmt.Errorf("drill STEP OUTCOME PERSON..."))
+				return fmt.Errorf("drill STEP OUTCOME PERSON...")
 			}
 			want := strings.Join(f[2:], " ")
 			if want == "-" {
 				want = ""
 			}
 			c.drills = append(c.drills, drillCase{n, Drill{Step: step, Outcome: Outcome(f[1])}, want})
-		default:
-			fail(fmt.Errorf("unknown line kind %q", kind))
+			return nil
+		}
+		return fmt.Errorf("unknown line kind %q", kind)
+	})
+	return c
+}
+
+// readCaseLines calls fn with the kind and rest of each line of a case
+// file, skipping blank lines and comments, and returns its expect lines.
+func readCaseLines(t *testing.T, file string, fn func(line int, kind, rest string) error) []expectation {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var expects []expectation
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		kind, rest, _ := strings.Cut(line, " ")
+		if kind == "expect" {
+			var e expectation
+			e, err = parseExpectation(n, rest)
+			expects = append(expects, e)
+		} else {
+			err = fn(n, kind, rest)
+		}
+		if err != nil {
+			t.Fatalf("%s:%d: %v", file, n, err)
 		}
 	}
-	return c
+	return expects
 }
 
 func caseEvent(kind string, fields []string, n int) (waymark.Event, error) {

@@ -1,11 +1,9 @@
 package report
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -40,37 +38,20 @@ func TestJourneyCases(t *testing.T) {
 }
 
 func readJourneyCase(t *testing.T, file string) (Journey, []waymark.Event, []expectation) {
-	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var j Journey
 	var events []waymark.Event
-	var expects []expectation
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	persons := 0
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		kind, rest, _ := strings.Cut(line, " ")
-		fail := func(err error) { t.Fatalf("%s:%d: %v", file, n, err) }
+	expects := readCaseLines(t, file, func(_ int, kind, rest string) error {
 		switch kind {
 		case "journey":
-			if err := json.Unmarshal([]byte(rest), &j); err != nil {
-				fail(err)
-			}
+			return json.Unmarshal([]byte(rest), &j)
 		case "path":
 			f := strings.Fields(rest)
 			count, err1 := strconv.Atoi(f[0])
 			gap, err2 := strconv.Atoi(f[1])
 			if err1 != nil || err2 != nil || len(f) < 3 {
-				fail(fmt.Errorf("path PERSONS SECONDS EVENT..."))
+				return fmt.Errorf("path PERSONS SECONDS EVENT...")
 			}
 			for range count {
 				persons++
@@ -81,15 +62,9 @@ func readJourneyCase(t *testing.T, file string) (Journey, []waymark.Event, []exp
 					at = at.Add(time.Duration(gap) * time.Second)
 				}
 			}
-		case "expect":
-			e, err := parseExpectation(n, rest)
-			if err != nil {
-				fail(err)
-			}
-			expects = append(expects, e)
-		default:
-			fail(fmt.Errorf("unknown line kind %q", kind))
+			return nil
 		}
-	}
+		return fmt.Errorf("unknown line kind %q", kind)
+	})
 	return j, events, expects
 }
