@@ -29,6 +29,13 @@ var hitsQuery = template.Must(template.New("Hits").Parse(queries.Get("Hits")))
 
 // Hits implements report.Source.
 func (s *Store) Hits(ctx context.Context, q report.Query, fn func(p *report.Person) error) error {
+	return storage.PersonHits(ctx, q, func(q report.Query, fn func(p *report.Person) error) error {
+		return s.eventHits(ctx, q, fn)
+	}, s.identifyTraits, fn)
+}
+
+// eventHits runs a query without person fields.
+func (s *Store) eventHits(ctx context.Context, q report.Query, fn func(p *report.Person) error) error {
 	query, params, err := storage.CompileHits(&q, &dialect, hitsQuery)
 	if err != nil {
 		return err
@@ -55,4 +62,23 @@ func bound(t time.Time) any {
 		return nil
 	}
 	return storage.CeilMicro(t).UTC()
+}
+
+// identifyTraits implements storage.Traits.
+func (s *Store) identifyTraits(ctx context.Context, project string, fn func(person string, traits []byte) error) error {
+	rows, err := s.db.QueryContext(ctx, queries.Get("IdentifyTraits"), project)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var person, traits string
+		if err := rows.Scan(&person, &traits); err != nil {
+			return err
+		}
+		if err := fn(person, []byte(traits)); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

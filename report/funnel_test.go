@@ -206,7 +206,12 @@ func caseEvent(kind string, fields []string, n int) (waymark.Event, error) {
 		}
 	}
 	if len(props) > 0 {
-		e.Properties, _ = json.Marshal(props)
+		object, _ := json.Marshal(props)
+		if e.Type == waymark.Identify {
+			e.Traits = object
+		} else {
+			e.Properties = object
+		}
 	}
 	return e, nil
 }

@@ -85,15 +85,17 @@ func (r *Reference) Hits(ctx context.Context, q Query, fn func(p *Person) error)
 	if err := q.Validate(); err != nil {
 		return err
 	}
+	traits := r.traits(q.ProjectID, q.PersonKeys())
 	persons := map[string][]Hit{}
 	for i := range r.Events {
 		e := &r.Events[i]
 		if e.ProjectID != q.ProjectID || (!q.From.IsZero() && e.Timestamp.Before(q.From)) || (!q.To.IsZero() && !e.Timestamp.Before(q.To)) {
 			continue
 		}
+		person := r.PersonOf(e.DistinctID())
 		var mask uint64
 		for bit, t := range q.Touchpoints {
-			if t.Matches(e) {
+			if t.Matches(e, traits[person]) {
 				mask |= 1 << bit
 			}
 		}
@@ -102,9 +104,8 @@ func (r *Reference) Hits(ctx context.Context, q Query, fn func(p *Person) error)
 		}
 		h := Hit{Time: e.Timestamp.UTC().Truncate(time.Microsecond), Seq: int64(i), Mask: mask}
 		if q.Breakdown != "" {
-			h.Value, _ = q.Breakdown.Value(e)
+			h.Value, _ = q.Breakdown.Value(e, traits[person])
 		}
-		person := r.PersonOf(e.DistinctID())
 		persons[person] = append(persons[person], h)
 	}
 	ids := make([]string, 0, len(persons))
@@ -114,18 +115,114 @@ func (r *Reference) Hits(ctx context.Context, q Query, fn func(p *Person) error)
 	slices.Sort(ids)
 	for _, id := range ids {
 		hits := persons[id]
-		slices.SortStableFunc(hits, func(a, b Hit) int {
-			if a.Before(&b) {
-				return -1
-			}
-			if b.Before(&a) {
-				return 1
-			}
-			return 0
-		})
+		slices.SortStableFunc(hits, compareHits)
 		if err := fn(&Person{ID: id, Hits: hits}); err != nil {
 			return err
 		}
 	}
 	return ctx.Err()
+}
+
+func compareHits(a, b Hit) int {
+	if a.Before(&b) {
+		return -1
+	}
+	if b.Before(&a) {
+		return 1
+	}
+	return 0
+}
+
+// traits returns the current traits among keys of the project's persons.
+func (r *Reference) traits(project string, keys []string) map[string]Traits {
+	if len(keys) == 0 {
+		return nil
+	}
+	var identifies []Hit // Seq: the event's position
+	for i := range r.Events {
+		if e := &r.Events[i]; e.ProjectID == project && e.Type == waymark.Identify {
+			identifies = append(identifies, Hit{Time: e.Timestamp.UTC().Truncate(time.Microsecond), Seq: int64(i)})
+		}
+	}
+	slices.SortStableFunc(identifies, compareHits)
+	persons := map[string]Traits{}
+	for _, h := range identifies {
+		e := &r.Events[h.Seq]
+		person := r.PersonOf(e.DistinctID())
+		if persons[person] == nil {
+			persons[person] = Traits{}
+		}
+		persons[person].Apply(e.Traits, keys)
+	}
+	return persons
+}
+
+// PersonKeys returns the traits q's person fields read, in order of first
+// use.
+func (q *Query) PersonKeys() []string {
+	var keys []string
+	add := func(f Field) {
+		if key, ok := f.PersonTrait(); ok && !slices.Contains(keys, key) {
+			keys = append(keys, key)
+		}
+	}
+	for _, t := range q.Touchpoints {
+		for _, c := range t.Where {
+			add(c.Field)
+		}
+	}
+	add(q.Breakdown)
+	return keys
+}
+
+// SplitPersons is how an engine that selects events without reading person
+// traits answers q: it runs events, q without the conditions and breakdown
+// on person fields, and passes each person's hits to complete with the
+// person's current traits. complete clears the bits of touchpoints whose
+// person conditions fail, sets the breakdown value, drops hits left without
+// a bit unless q.AllEvents, and reports whether any hits are left.
+func (q *Query) SplitPersons() (events Query, complete func(p *Person, person Traits) bool) {
+	events = *q
+	events.Touchpoints = make([]Touchpoint, len(q.Touchpoints))
+	personConditions := make([][]Condition, len(q.Touchpoints))
+	for i, t := range q.Touchpoints {
+		t.Where = nil
+		for _, c := range q.Touchpoints[i].Where {
+			if _, ok := c.Field.PersonTrait(); ok {
+				personConditions[i] = append(personConditions[i], c)
+			} else {
+				t.Where = append(t.Where, c)
+			}
+		}
+		events.Touchpoints[i] = t
+	}
+	_, personBreakdown := q.Breakdown.PersonTrait()
+	if personBreakdown {
+		events.Breakdown = ""
+	}
+	complete = func(p *Person, person Traits) bool {
+		var holds uint64 // bit i: touchpoint i's person conditions hold
+		for i, cs := range personConditions {
+			if !slices.ContainsFunc(cs, func(c Condition) bool { return !c.Holds(nil, person) }) {
+				holds |= 1 << i
+			}
+		}
+		var value string
+		if personBreakdown {
+			value, _ = q.Breakdown.Value(nil, person)
+		}
+		kept := p.Hits[:0]
+		for _, h := range p.Hits {
+			h.Mask &= holds
+			if personBreakdown {
+				h.Value = value
+			}
+			if h.Mask != 0 || q.AllEvents {
+				kept = append(kept, h)
+			}
+		}
+		p.Hits = kept
+		return len(kept) > 0
+	}
+	return events, complete
 }

@@ -18,7 +18,9 @@ import (
 // Field names a value a condition or breakdown reads: a stored column
 // ("name", "channel", "country", ...), a top-level key of the event's
 // properties ("properties.plan") or of the traits it carries
-// ("traits.email"). An absent value and an empty string are the same: not set.
+// ("traits.email"), or a current trait of the event's person
+// ("person.plan", see Traits). An absent value and an empty string are the
+// same: not set.
 type Field string
 
 // Columns are the fields read from an event's typed columns, by name, as the
@@ -51,14 +53,21 @@ var Columns = map[Field]func(e *waymark.Event) string{
 	},
 }
 
-// Object returns the JSON object a field reads a key of, "properties" or
-// "traits", and the key; ok is false for column fields.
+// Object returns the JSON object of the event a field reads a key of,
+// "properties" or "traits", and the key; ok is false for other fields.
 func (f Field) Object() (object, key string, ok bool) {
 	object, key, ok = strings.Cut(string(f), ".")
 	if !ok || key == "" || (object != "properties" && object != "traits") {
 		return "", "", false
 	}
 	return object, key, true
+}
+
+// PersonTrait returns the trait a person field reads; ok is false for
+// fields of the event.
+func (f Field) PersonTrait() (key string, ok bool) {
+	key, ok = strings.CutPrefix(string(f), "person.")
+	return key, ok && key != ""
 }
 
 // Validate reports a field no engine can read.
@@ -69,29 +78,51 @@ func (f Field) Validate() error {
 	if _, _, ok := f.Object(); ok {
 		return nil
 	}
-	return waymark.Errorf(waymark.KindInvalid, "unknown field %q: use a column such as name, path, channel or country, or properties.KEY or traits.KEY", f)
+	if _, ok := f.PersonTrait(); ok {
+		return nil
+	}
+	return waymark.Errorf(waymark.KindInvalid, "unknown field %q: use a column such as name, path, channel or country, properties.KEY, traits.KEY or person.KEY", f)
 }
 
-// Value reads the field of e; set is false when it is absent or empty. A
-// JSON string reads as its text; a number, true, false, an object or a list
-// reads exactly as written in the event, spaces included (12.50 stays
-// "12.50"); null reads as not set. A key written twice reads its last value.
-func (f Field) Value(e *waymark.Event) (value string, set bool) {
+// Value reads the field of e, whose person has the traits person; set is
+// false when it is absent or empty. A JSON string reads as its text; a
+// number, true, false, an object or a list reads exactly as written in the
+// event, spaces included (12.50 stays "12.50"); null reads as not set. A key
+// written twice reads its last value.
+func (f Field) Value(e *waymark.Event, person Traits) (value string, set bool) {
 	if get, ok := Columns[f]; ok {
 		v := get(e)
 		return v, v != ""
+	}
+	if key, ok := f.PersonTrait(); ok {
+		v, set := person[key]
+		return v, set
 	}
 	object, key, _ := f.Object()
 	raw := e.Properties
 	if object == "traits" {
 		raw = e.Traits
 	}
-	var members map[string]json.RawMessage
-	if json.Unmarshal(raw, &members) != nil {
+	v, ok := members(raw)[key]
+	if !ok {
 		return "", false
 	}
-	v, ok := members[key]
-	if !ok || string(v) == "null" {
+	return memberText(v)
+}
+
+// members returns the top-level members of a JSON object; nil when raw is
+// not one.
+func members(raw []byte) map[string]json.RawMessage {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return nil
+	}
+	return m
+}
+
+// memberText reads a member's value as Field.Value does.
+func memberText(v json.RawMessage) (text string, set bool) {
+	if string(v) == "null" {
 		return "", false
 	}
 	var s string
@@ -99,6 +130,27 @@ func (f Field) Value(e *waymark.Event) (value string, set bool) {
 		return s, s != ""
 	}
 	return string(v), true
+}
+
+// Traits are a person's current traits, as person fields read them: each
+// trait's value in the latest identify call that has it, read as Field.Value
+// reads a member. A latest value of null or "" leaves the trait not set.
+type Traits map[string]string
+
+// Apply sets the traits among keys that an identify call's traits object
+// has, over older values. Applying a person's identify calls in time and
+// storage order leaves their current traits.
+func (t Traits) Apply(object []byte, keys []string) {
+	m := members(object)
+	for _, key := range keys {
+		if v, ok := m[key]; ok {
+			if text, set := memberText(v); set {
+				t[key] = text
+			} else {
+				delete(t, key)
+			}
+		}
+	}
 }
 
 // Op is a comparison of a condition.
@@ -161,9 +213,10 @@ func (op Op) Negative() bool {
 	return op == NotEquals || op == NotContains || op == NotIn || op == IsNotSet
 }
 
-// Holds evaluates the condition on e. The condition must be valid.
-func (c Condition) Holds(e *waymark.Event) bool {
-	v, set := c.Field.Value(e)
+// Holds evaluates the condition on e, whose person has the traits person.
+// The condition must be valid.
+func (c Condition) Holds(e *waymark.Event, person Traits) bool {
+	v, set := c.Field.Value(e, person)
 	if !set {
 		return c.Op.Negative()
 	}
@@ -284,10 +337,11 @@ func (t Touchpoint) Validate() error {
 	return nil
 }
 
-// Matches reports whether e is this touchpoint.
-func (t Touchpoint) Matches(e *waymark.Event) bool {
+// Matches reports whether e, whose person has the traits person, is this
+// touchpoint.
+func (t Touchpoint) Matches(e *waymark.Event, person Traits) bool {
 	for _, c := range t.Conditions() {
-		if !c.Holds(e) {
+		if !c.Holds(e, person) {
 			return false
 		}
 	}

@@ -43,10 +43,13 @@ func TestFieldValue(t *testing.T) {
 		{"key with a quote", `properties.a"b`, props(`{"a\"b":1}`), "1", true},
 		{"key with a dot", "properties.a.b", props(`{"a.b":1,"a":{"b":2}}`), "1", true},
 		{"traits", "traits.email", &waymark.Event{Traits: json.RawMessage(`{"email":"u@x.io"}`)}, "u@x.io", true},
+		{"person trait", "person.plan", props(`{"plan":"event"}`), "team", true},
+		{"person trait not set", "person.email", &waymark.Event{Traits: json.RawMessage(`{"email":"u@x.io"}`)}, "", false},
 	}
+	person := Traits{"plan": "team"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if value, set := tt.field.Value(tt.event); value != tt.value || set != tt.set {
+			if value, set := tt.field.Value(tt.event, person); value != tt.value || set != tt.set {
 				t.Errorf("Value = %q, %v; want %q, %v", value, set, tt.value, tt.set)
 			}
 		})
@@ -97,12 +100,17 @@ func TestConditionHolds(t *testing.T) {
 		{Condition{Field: "properties.missing", Op: IsSet}, false},
 		{Condition{Field: "properties.missing", Op: IsNotSet}, true},
 		{Condition{Field: "properties.plan", Op: IsNotSet}, false},
+		{Condition{Field: "person.plan", Op: Equals, Value: "team"}, true},
+		{Condition{Field: "person.plan", Op: Equals, Value: "pro"}, false}, // the person's, not the event's
+		{Condition{Field: "person.seats", Op: Greater, Value: "4"}, true},
+		{Condition{Field: "person.email", Op: IsNotSet}, true},
 	}
+	person := Traits{"plan": "team", "seats": "5"}
 	for _, tt := range tests {
 		if err := tt.cond.Validate(); err != nil {
 			t.Fatalf("%+v: %v", tt.cond, err)
 		}
-		if got := tt.cond.Holds(event); got != tt.want {
+		if got := tt.cond.Holds(event, person); got != tt.want {
 			t.Errorf("%s %s %q %q: Holds = %v, want %v", tt.cond.Field, tt.cond.Op, tt.cond.Value, tt.cond.Values, got, tt.want)
 		}
 	}
@@ -172,6 +180,30 @@ func TestGlobRegex(t *testing.T) {
 	for _, tt := range tests {
 		if got := regexp.MustCompile(GlobRegex(tt.glob)).MatchString(tt.path); got != tt.want {
 			t.Errorf("glob %q on %q = %v, want %v", tt.glob, tt.path, got, tt.want)
+		}
+	}
+}
+
+func TestTraitsApply(t *testing.T) {
+	// A person's identify calls in time order; the keys a report reads.
+	calls := []string{
+		`{"plan":"free","email":"a@x.io","seats":3}`,
+		`{"plan":"pro","company":{"name":"Acme"}}`,
+		`not json`,
+		`{"email":null,"seats":"","plan":"team","plan":"business"}`,
+		`{"role":"admin"}`,
+	}
+	traits := Traits{}
+	for _, c := range calls {
+		traits.Apply([]byte(c), []string{"plan", "email", "seats", "company", "missing"})
+	}
+	want := Traits{"plan": "business", "company": `{"name":"Acme"}`}
+	if len(traits) != len(want) {
+		t.Fatalf("traits = %q, want %q", traits, want)
+	}
+	for k, v := range want {
+		if traits[k] != v {
+			t.Errorf("traits[%s] = %q, want %q (all: %q)", k, traits[k], v, traits)
 		}
 	}
 }

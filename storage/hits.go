@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -199,4 +200,45 @@ func StreamHits(rows interface {
 		return nil
 	}
 	return fn(&p)
+}
+
+// Traits streams the traits objects of a project's identify calls, each with
+// the person its distinct id resolves to now, in time and storage order.
+type Traits func(ctx context.Context, project string, fn func(person string, traits []byte) error) error
+
+// PersonHits answers q for an engine whose events query reads no person
+// traits: events runs the event part of q (see report.Query.SplitPersons),
+// and traits gives the persons' current traits, kept in memory for the keys
+// q reads only.
+func PersonHits(ctx context.Context, q report.Query, events func(report.Query, func(*report.Person) error) error, traits Traits, fn func(*report.Person) error) error {
+	keys := q.PersonKeys()
+	if len(keys) == 0 {
+		return events(q, fn)
+	}
+	if err := q.Validate(); err != nil {
+		return err
+	}
+	persons := map[string]report.Traits{}
+	err := traits(ctx, q.ProjectID, func(person string, object []byte) error {
+		t := persons[person]
+		if t == nil {
+			t = report.Traits{}
+			persons[person] = t
+		}
+		t.Apply(object, keys)
+		if len(t) == 0 {
+			delete(persons, person)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("person traits: %w", err)
+	}
+	eventQuery, complete := q.SplitPersons()
+	return events(eventQuery, func(p *report.Person) error {
+		if !complete(p, persons[p.ID]) {
+			return nil
+		}
+		return fn(p)
+	})
 }

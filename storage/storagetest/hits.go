@@ -145,6 +145,7 @@ var (
 		"properties.plan", "properties.n", "properties.flag", "properties.tags", "properties.nested",
 		`properties.a"b`, "properties.a.b", "properties.\u00e9", "properties.title", "properties.price",
 		"properties.missing", "traits.plan", "traits.n",
+		"person.plan", "person.n", "person.title", "person.missing",
 	}
 	hitValues = []string{
 		"pro", "free", "Pro", "pro\nplus", "5", "12.5", "12.50", "7", "1e3", "true", "quoted", "dot",
