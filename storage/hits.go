@@ -34,8 +34,11 @@ type HitsSQL struct {
 	// json_member_name and json_member_value, into lists OBJECT_names and
 	// OBJECT_texts for Dialect.Member: the names decoded, the values as
 	// report.Field.Value reads them.
-	Objects   []string
+	Objects   []Object
 	Fields    []Column // field0, field1, ...: each field's value, '' when not set
+	// Selects is a condition on the stored columns that every row the query
+	// returns meets: it narrows the scan before fields are read.
+	Selects   string
 	Mask      string
 	Value     string // the breakdown field's column, or ''
 	AllEvents bool   // keep the events that match no touchpoint
@@ -44,6 +47,16 @@ type HitsSQL struct {
 
 // Column is an expression and its name.
 type Column struct{ Name, SQL string }
+
+// Object is a JSON column whose members a query reads.
+type Object struct {
+	Name string
+	// Needed is a condition on the stored columns: only rows where it holds
+	// can have a member value that matters. Reading members by regular
+	// expressions costs far more than testing columns, so engines that can
+	// skip work per row read them only where Needed holds.
+	Needed string
+}
 
 // Param is a named query parameter.
 type Param struct {
@@ -59,23 +72,47 @@ func CompileHits(q *report.Query, d *Dialect, hitsTemplate *template.Template) (
 	if err := q.Validate(); err != nil {
 		return "", nil, err
 	}
+	if len(q.PersonKeys()) > 0 {
+		return "", nil, fmt.Errorf("a query of events cannot read person traits: split it with report.Query.SplitPersons")
+	}
 	c := hitsCompiler{d: d, fields: map[report.Field]string{}}
-	var bits []string
+	var bits, anyColumns []string
+	needed := map[string][]string{} // object -> conditions of rows that need it
 	for i, t := range q.Touchpoints {
-		matches := "1 = 1" // a touchpoint without conditions matches every event
-		if cs := t.Conditions(); len(cs) > 0 {
-			var conditions []string
-			for _, cond := range cs {
-				conditions = append(conditions, c.holds(cond))
+		var conditions, columns []string
+		var objects []string
+		for _, cond := range t.Conditions() {
+			conditions = append(conditions, c.holds(cond))
+			if object, _, ok := cond.Field.Object(); ok {
+				objects = append(objects, object)
+			} else {
+				columns = append(columns, c.holdsOnColumns(cond))
 			}
-			matches = strings.Join(conditions, " AND ")
 		}
-		bits = append(bits, fmt.Sprintf("CASE WHEN %s THEN %d ELSE 0 END", matches, uint64(1)<<i))
+		bits = append(bits, fmt.Sprintf("CASE WHEN %s THEN %d ELSE 0 END", all(conditions), uint64(1)<<i))
+		anyColumns = append(anyColumns, all(columns))
+		for _, object := range objects {
+			needed[object] = append(needed[object], all(columns))
+		}
 	}
 	c.sql.Mask = fmt.Sprintf(d.Mask, strings.Join(append([]string{"0"}, bits...), " + "))
 	c.sql.Value = "''"
 	if q.Breakdown != "" {
 		c.sql.Value = c.field(q.Breakdown)
+		if object, _, ok := q.Breakdown.Object(); ok {
+			// The value matters wherever the mask may be set, or everywhere.
+			needed[object] = append(needed[object], anyColumns...)
+			if q.AllEvents || len(anyColumns) == 0 {
+				needed[object] = append(needed[object], "1 = 1")
+			}
+		}
+	}
+	c.sql.Selects = "1 = 1"
+	if !q.AllEvents {
+		c.sql.Selects = "(" + strings.Join(append([]string{"1 = 0"}, anyColumns...), " OR ") + ")"
+	}
+	for i, o := range c.sql.Objects {
+		c.sql.Objects[i].Needed = "(" + strings.Join(needed[o.Name], " OR ") + ")"
 	}
 	c.sql.AllEvents = q.AllEvents
 	if len(c.sql.Objects) > 0 {
@@ -97,6 +134,23 @@ type hitsCompiler struct {
 	d      *Dialect
 	sql    HitsSQL
 	fields map[report.Field]string // field -> column name
+	inline bool                    // field returns a column's expression
+}
+
+// all is the conjunction of conditions; with none, it always holds.
+func all(conditions []string) string {
+	if len(conditions) == 0 {
+		return "1 = 1"
+	}
+	return strings.Join(conditions, " AND ")
+}
+
+// holdsOnColumns is holds for a condition on a stored column, written on
+// the column itself rather than on a field of the query.
+func (c *hitsCompiler) holdsOnColumns(cond report.Condition) string {
+	c.inline = true
+	defer func() { c.inline = false }()
+	return c.holds(cond)
 }
 
 // positive is the operator each negative one negates.
@@ -135,16 +189,20 @@ func (c *hitsCompiler) holds(cond report.Condition) string {
 
 // field returns the column holding f's value, adding it on first use.
 func (c *hitsCompiler) field(f report.Field) string {
+	_, column := report.Columns[f]
+	if column && c.inline {
+		return fmt.Sprintf(c.d.Column, string(f))
+	}
 	if name, ok := c.fields[f]; ok {
 		return name
 	}
 	var sql string
-	if _, ok := report.Columns[f]; ok {
+	if column {
 		sql = fmt.Sprintf(c.d.Column, string(f)) // report.Columns names the engines' columns
 	} else {
 		object, key, _ := f.Object()
-		if !slices.Contains(c.sql.Objects, object) {
-			c.sql.Objects = append(c.sql.Objects, object)
+		if !slices.ContainsFunc(c.sql.Objects, func(o Object) bool { return o.Name == object }) {
+			c.sql.Objects = append(c.sql.Objects, Object{Name: object})
 		}
 		sql = fmt.Sprintf(c.d.Member, object, c.param(key))
 	}

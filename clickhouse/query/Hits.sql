@@ -8,8 +8,9 @@
 -- becomes U+FFFD, as in Go, before visitParamExtractString decodes strings:
 -- given half a pair, it returns nothing or garbage.
 --
--- The first copy of each message is chosen before the range applies, as
--- export chooses it, so the range does not narrow the scan.
+-- The first copy of each message is chosen among all its copies, as export
+-- chooses it, before the range and the touchpoints apply; but only messages
+-- with a copy that may be a hit (storage.HitsSQL.Selects) are read.
 SELECT if(person_id = '', distinct_id, person_id) AS person, timestamp, seq, mask, value
 FROM (
     -- Conditions read the fields as columns of the query below, not as
@@ -19,19 +20,22 @@ FROM (
     SELECT distinct_id, timestamp, seq, {{.Mask}} AS mask, {{.Value}} AS value
     FROM (
         SELECT distinct_id, timestamp, seq{{range .Objects}},
-            if(match({{.}}, @json_object),
-                arrayStringConcat(arrayMap(part -> if(match(part, @json_lone_surrogate), '\\ufffd', part), extractAll({{.}}, @json_escapes))),
-                '') AS {{.}}_object,
+            if({{.Needed}} AND match({{.Name}}, @json_object),
+                arrayStringConcat(arrayMap(part -> if(match(part, @json_lone_surrogate), '\\ufffd', part), extractAll({{.Name}}, @json_escapes))),
+                '') AS {{.Name}}_object,
             arrayMap(token -> visitParamExtractString(concat('{"":', token, '}'), ''),
-                extractAll({{.}}_object, @json_member_name)) AS {{.}}_names,
+                extractAll({{.Name}}_object, @json_member_name)) AS {{.Name}}_names,
             arrayMap(token -> multiIf(
                     startsWith(token, '"'), visitParamExtractString(concat('{"":', token, '}'), ''),
                     token = 'null', '',
                     token),
-                extractAll({{.}}_object, @json_member_value)) AS {{.}}_texts{{end}}{{range .Fields}},
+                extractAll({{.Name}}_object, @json_member_value)) AS {{.Name}}_texts{{end}}{{range .Fields}},
             {{.SQL}} AS {{.Name}}{{end}}
         FROM events
-        WHERE project_id = @project
+        WHERE project_id = @project{{if not .AllEvents}} AND message_id GLOBAL IN (
+            SELECT message_id FROM events
+            WHERE project_id = @project AND timestamp >= @from AND timestamp < @to AND {{.Selects}}
+        ){{end}}
         ORDER BY seq, message_id
         LIMIT 1 BY message_id
     )

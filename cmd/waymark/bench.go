@@ -26,14 +26,17 @@ import (
 type benchCommand struct{}
 
 func (*benchCommand) Run(ctx context.Context, args []string) error {
-	fs := flagSet("bench", "bench ingest [--events N] [--clients N] [--batch N] [--clickhouse URL]")
+	if len(args) > 0 && args[0] == "funnel" {
+		return benchFunnelCommand(ctx, args[1:])
+	}
+	fs := flagSet("bench", "bench ingest [--events N] [--clients N] [--batch N] [--clickhouse URL]\n       waymark bench funnel --help")
 	events := fs.Int("events", 1_000_000, "events to send")
 	clients := fs.Int("clients", 32, "concurrent HTTP clients")
 	batch := fs.Int("batch", 100, "events per request")
 	clickhouse := fs.String("clickhouse", "", "also ingest into ClickHouse, clickhouse://HOST:9000/DB[?cluster=NAME]; DB must be new or empty")
 	if len(args) == 0 || args[0] != "ingest" {
 		fs.Usage()
-		return fmt.Errorf("name the benchmark: ingest")
+		return fmt.Errorf("name the benchmark: ingest or funnel")
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -104,21 +107,11 @@ func (r benchRun) rate(events int) float64 { return float64(events) / r.elapsed.
 // `waymark serve` started with storeArgs, and demands every event accepted.
 func benchServe(ctx context.Context, bodies [][]byte, clients int, storeArgs ...string) (benchRun, error) {
 	var run benchRun
-	self, err := os.Executable()
+	serve, addr, err := startServer(ctx, storeArgs...)
 	if err != nil {
 		return run, err
 	}
-	addr := "127.0.0.1:" + strconv.Itoa(20000+rand.IntN(20000))
-	serve := exec.CommandContext(ctx, self, append([]string{"serve", "--addr", addr}, storeArgs...)...)
-	serve.Env = append(os.Environ(), "WAYMARK_WRITE_KEY=wk_bench", "WAYMARK_READ_KEY=rk_bench")
-	serve.Stderr = os.Stderr
-	if err := serve.Start(); err != nil {
-		return run, err
-	}
 	defer serve.Process.Kill()
-	if err := waitHealthy(ctx, addr); err != nil {
-		return run, err
-	}
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	var next, accepted atomic.Int64
@@ -155,6 +148,28 @@ func benchServe(ctx context.Context, bodies [][]byte, clients int, storeArgs ...
 		return run, fmt.Errorf("server accepted %d of %d events", accepted.Load(), events)
 	}
 	return run, nil
+}
+
+// startServer starts a child `waymark serve` on a free loopback port with
+// storeArgs and the bench keys, which a new project gets, and waits until it
+// is healthy.
+func startServer(ctx context.Context, storeArgs ...string) (serve *exec.Cmd, addr string, err error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, "", err
+	}
+	addr = "127.0.0.1:" + strconv.Itoa(20000+rand.IntN(20000))
+	serve = exec.CommandContext(ctx, self, append([]string{"serve", "--addr", addr}, storeArgs...)...)
+	serve.Env = append(os.Environ(), "WAYMARK_WRITE_KEY=wk_bench", "WAYMARK_READ_KEY=rk_bench")
+	serve.Stderr = os.Stderr
+	if err := serve.Start(); err != nil {
+		return nil, "", err
+	}
+	if err := waitHealthy(ctx, addr); err != nil {
+		serve.Process.Kill()
+		return nil, "", err
+	}
+	return serve, addr, nil
 }
 
 func waitHealthy(ctx context.Context, addr string) error {
