@@ -34,8 +34,8 @@ type HitsSQL struct {
 	// json_member_name and json_member_value, into lists OBJECT_names and
 	// OBJECT_texts for Dialect.Member: the names decoded, the values as
 	// report.Field.Value reads them.
-	Objects   []Object
-	Fields    []Column // field0, field1, ...: each field's value, '' when not set
+	Objects []Object
+	Fields  []Column // field0, field1, ...: each field's value, '' when not set
 	// Selects is a condition on the stored columns that every row the query
 	// returns meets: it narrows the scan before fields are read.
 	Selects   string
