@@ -44,6 +44,12 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/funnels", s.handle(s.withReadKey(s.funnel)))
 	mux.HandleFunc("POST /api/v1/funnels/persons", s.handle(s.withReadKey(s.funnelPersons)))
 	mux.HandleFunc("POST /api/v1/journeys/report", s.handle(s.withReadKey(s.journeyReport)))
+	mux.HandleFunc("GET /api/v1/journeys", s.handle(s.withReadKey(s.listJourneys)))
+	mux.HandleFunc("POST /api/v1/journeys", s.handle(s.withReadKey(s.createJourney)))
+	mux.HandleFunc("GET /api/v1/journeys/{id}", s.handle(s.withReadKey(s.journey)))
+	mux.HandleFunc("PUT /api/v1/journeys/{id}", s.handle(s.withReadKey(s.putJourney)))
+	mux.HandleFunc("DELETE /api/v1/journeys/{id}", s.handle(s.withReadKey(s.deleteJourney)))
+	mux.HandleFunc("GET /api/v1/journeys/{id}/report", s.handle(s.withReadKey(s.savedJourneyReport)))
 
 	return cors(mux)
 }

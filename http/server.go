@@ -29,6 +29,7 @@ type Store interface {
 	Rejections(ctx context.Context, projectID string, fn func(r *waymark.Rejection) error) error
 	Person(ctx context.Context, projectID, distinctID string) (waymark.Person, error)
 	Group(ctx context.Context, projectID, groupID string) (waymark.GroupProfile, error)
+	JourneyStore
 }
 
 // Config is what a server is made of.

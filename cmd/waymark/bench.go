@@ -107,7 +107,7 @@ func (r benchRun) rate(events int) float64 { return float64(events) / r.elapsed.
 // `waymark serve` started with storeArgs, and demands every event accepted.
 func benchServe(ctx context.Context, bodies [][]byte, clients int, storeArgs ...string) (benchRun, error) {
 	var run benchRun
-	serve, addr, err := startServer(ctx, storeArgs...)
+	serve, addr, err := startBenchServer(ctx, storeArgs...)
 	if err != nil {
 		return run, err
 	}
@@ -150,10 +150,10 @@ func benchServe(ctx context.Context, bodies [][]byte, clients int, storeArgs ...
 	return run, nil
 }
 
-// startServer starts a child `waymark serve` on a free loopback port with
+// startBenchServer starts a child `waymark serve` on a free loopback port with
 // storeArgs and the bench keys, which a new project gets, and waits until it
 // is healthy.
-func startServer(ctx context.Context, storeArgs ...string) (serve *exec.Cmd, addr string, err error) {
+func startBenchServer(ctx context.Context, storeArgs ...string) (serve *exec.Cmd, addr string, err error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, "", err

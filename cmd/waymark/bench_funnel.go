@@ -129,7 +129,7 @@ func benchReports(ctx context.Context, engine string, data dataFlags, events, ru
 	if data.store != "" {
 		storeArgs = append(storeArgs, "--store", data.store)
 	}
-	serve, addr, err := startServer(ctx, storeArgs...)
+	serve, addr, err := startBenchServer(ctx, storeArgs...)
 	if err != nil {
 		return r, err
 	}

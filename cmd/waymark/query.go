@@ -10,7 +10,9 @@ import (
 	"log/slog"
 	nethttp "net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -18,6 +20,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/duckdb"
 	"github.com/waymark-analytics/waymark/http"
 	"github.com/waymark-analytics/waymark/report"
 )
@@ -29,10 +32,11 @@ func (*queryCommand) Run(ctx context.Context, args []string) error {
 		return fmt.Errorf("name the report: waymark query funnel|journey [flags]; --help lists the flags")
 	}
 	kind := args[0]
-	fs := flagSet("query", "query "+kind+" [--data DIR | --store URL] [--def FILE] [--json] ...")
+	fs := flagSet("query", "query "+kind+" [--data DIR | --store URL] [--def FILE | --id ID] [--json] ...")
 	var data dataFlags
 	data.register(fs)
 	def := fs.String("def", "", "the report definition, a JSON or YAML file (docs/reports.md); - reads standard input")
+	id := fs.String("id", "", "journey: run the saved journey with this id (waymark journeys list) instead of --def")
 	asJSON := fs.Bool("json", false, "print the API's JSON answer instead of a table")
 	steps := fs.String("steps", "", "funnel: comma-separated event names, one per step (instead of --def)")
 	window := fs.String("window", "", "funnel: conversion window, e.g. 7d (default 30d)")
@@ -43,6 +47,13 @@ func (*queryCommand) Run(ctx context.Context, args []string) error {
 	to := fs.String("to", "", "end of the date range, YYYY-MM-DD (UTC, exclusive)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	if *id != "" {
+		answer, err := runSavedJourney(ctx, data, kind, *id, *def, *from, *to)
+		if err != nil {
+			return err
+		}
+		return printAnswer(kind, answer, *asJSON)
 	}
 	body := map[string]any{}
 	if *def != "" {
@@ -74,11 +85,16 @@ func (*queryCommand) Run(ctx context.Context, args []string) error {
 	}
 	request, _ := json.Marshal(body)
 
-	answer, err := runQuery(ctx, data, path, request)
+	answer, err := runQuery(ctx, data, "POST", path, request)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	return printAnswer(kind, answer, *asJSON)
+}
+
+// printAnswer prints a report's answer as a table, or as the API's JSON.
+func printAnswer(kind string, answer []byte, asJSON bool) error {
+	if asJSON {
 		var out bytes.Buffer
 		json.Indent(&out, answer, "", "  ")
 		fmt.Println(out.String())
@@ -98,6 +114,28 @@ func (*queryCommand) Run(ctx context.Context, args []string) error {
 	}
 	printFunnel(os.Stdout, &r)
 	return nil
+}
+
+// runSavedJourney runs the journey saved under id over the date range.
+func runSavedJourney(ctx context.Context, data dataFlags, kind, id, def, from, to string) ([]byte, error) {
+	if kind != "journey" {
+		return nil, fmt.Errorf("--id names a saved journey: waymark query journey --id ID")
+	}
+	if def != "" {
+		return nil, fmt.Errorf("give --def or --id, not both")
+	}
+	path := "/api/v1/journeys/" + url.PathEscape(id) + "/report"
+	q := url.Values{}
+	if from != "" {
+		q.Set("from", from)
+	}
+	if to != "" {
+		q.Set("to", to)
+	}
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	return runQuery(ctx, data, "GET", path, nil)
 }
 
 // day turns a date into the API's time format.
@@ -127,56 +165,89 @@ func readDefinition(path string, v *map[string]any) error {
 	return nil
 }
 
-// runQuery answers a report request with the API itself, so the numbers
-// are the API's: in this process over the store, or through the running
-// server when it holds the embedded database.
-func runQuery(ctx context.Context, data dataFlags, path string, request []byte) ([]byte, error) {
-	store, err := openStoreReadOnly(ctx, data)
+// runQuery answers one request with the API, with the store open
+// read-only: reports and other reads.
+func runQuery(ctx context.Context, data dataFlags, method, path string, request []byte) ([]byte, error) {
+	api, err := openAPI(ctx, data, false)
+	if err != nil {
+		return nil, err
+	}
+	defer api.Close()
+	return api.call(ctx, method, path, request)
+}
+
+// apiClient calls the API itself, so the answers are the API's: in this
+// process over the store, or through the running server when it holds the
+// embedded database.
+type apiClient struct {
+	store   store           // in this process; nil through a server
+	handler nethttp.Handler // the API over store
+	addr    string          // the running server's
+	readKey string
+}
+
+// openAPI opens the store for the API in this process, read-only beside
+// other readers unless write is set, or finds the running server that holds
+// the embedded database.
+func openAPI(ctx context.Context, data dataFlags, write bool) (*apiClient, error) {
+	store, err := openStoreForAPI(ctx, data, write)
 	if waymark.ErrorKind(err) == waymark.KindUnavailable && data.store == "" {
-		return queryRemote(ctx, data.dir, path, request)
+		server, err := readServerFile(data.dir)
+		if err != nil {
+			return nil, fmt.Errorf("the database is in use and no running server was found in %s: %w", data.dir, err)
+		}
+		return &apiClient{addr: server.Addr, readKey: server.ReadKey}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	defer store.Close()
 	projects, err := store.Projects(ctx)
+	if err == nil && len(projects) == 0 {
+		err = fmt.Errorf("no project in %s yet", data.where())
+	}
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	handler := http.New(http.Config{Store: store, Logger: slog.Default()}).Handler()
+	return &apiClient{store: store, handler: handler, readKey: projects[0].ReadKey}, nil
+}
+
+// openStoreForAPI opens an existing store; the embedded database for
+// writing only when asked, as that excludes other readers.
+func openStoreForAPI(ctx context.Context, data dataFlags, write bool) (store, error) {
+	if !write || data.store != "" {
+		return openStoreReadOnly(ctx, data)
+	}
+	path := filepath.Join(data.dir, databaseFile)
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("no Waymark data in %s: %w", data.dir, err)
+	}
+	return openDuckDB(ctx, path, duckdb.Options{})
+}
+
+func (c *apiClient) Close() error {
+	if c.store == nil {
+		return nil
+	}
+	return c.store.Close()
+}
+
+// call sends a request and returns the body of a 2xx answer, or the
+// answer's error.
+func (c *apiClient) call(ctx context.Context, method, path string, request []byte) ([]byte, error) {
+	if c.handler != nil {
+		req := httptest.NewRequestWithContext(ctx, method, path, bytes.NewReader(request))
+		req.Header.Set("Authorization", "Bearer "+c.readKey)
+		answer := httptest.NewRecorder()
+		c.handler.ServeHTTP(answer, req)
+		return answerBody(answer.Code, answer.Body.Bytes())
+	}
+	req, err := nethttp.NewRequestWithContext(ctx, method, "http://"+c.addr+path, bytes.NewReader(request))
 	if err != nil {
 		return nil, err
 	}
-	if len(projects) == 0 {
-		return nil, fmt.Errorf("no project in %s yet", data.where())
-	}
-	req := httptest.NewRequestWithContext(ctx, "POST", path, bytes.NewReader(request))
-	req.Header.Set("Authorization", "Bearer "+projects[0].ReadKey)
-	answer := httptest.NewRecorder()
-	http.New(http.Config{Store: store, Logger: slog.Default()}).Handler().ServeHTTP(answer, req)
-	return answerBody(answer.Code, answer.Body.Bytes())
-}
-
-// answerBody returns an API answer's body, or its error message.
-func answerBody(status int, body []byte) ([]byte, error) {
-	if status != nethttp.StatusOK {
-		var e struct {
-			Error string `json:"error"`
-		}
-		if json.Unmarshal(body, &e) == nil && e.Error != "" {
-			return nil, errors.New(e.Error)
-		}
-		return nil, fmt.Errorf("%d %s", status, bytes.TrimSpace(body))
-	}
-	return body, nil
-}
-
-func queryRemote(ctx context.Context, dir, path string, request []byte) ([]byte, error) {
-	server, err := readServerFile(dir)
-	if err != nil {
-		return nil, fmt.Errorf("the database is in use and no running server was found in %s: %w", dir, err)
-	}
-	req, err := nethttp.NewRequestWithContext(ctx, "POST", "http://"+server.Addr+path, bytes.NewReader(request))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+server.ReadKey)
+	req.Header.Set("Authorization", "Bearer "+c.readKey)
 	resp, err := nethttp.DefaultClient.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("query through the running server: %w", err)
@@ -187,6 +258,20 @@ func queryRemote(ctx context.Context, dir, path string, request []byte) ([]byte,
 		return nil, err
 	}
 	return answerBody(resp.StatusCode, body)
+}
+
+// answerBody returns an API answer's body, or its error message.
+func answerBody(status int, body []byte) ([]byte, error) {
+	if status/100 != 2 {
+		var e struct {
+			Error string `json:"error"`
+		}
+		if json.Unmarshal(body, &e) == nil && e.Error != "" {
+			return nil, errors.New(e.Error)
+		}
+		return nil, fmt.Errorf("%d %s", status, bytes.TrimSpace(body))
+	}
+	return body, nil
 }
 
 func printFunnel(w io.Writer, r *report.FunnelResult) {

@@ -14,6 +14,7 @@ import (
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/identity"
 	"github.com/waymark-analytics/waymark/report"
+	"github.com/waymark-analytics/waymark/storage"
 )
 
 // Store is an engine's whole contract.
@@ -25,6 +26,10 @@ type Store interface {
 	Group(ctx context.Context, projectID, groupID string) (waymark.GroupProfile, error)
 	Projects(ctx context.Context) ([]waymark.Project, error)
 	CreateProject(ctx context.Context, p waymark.Project) error
+	SaveJourney(ctx context.Context, projectID string, j report.Journey) (storage.SavedJourney, error)
+	Journey(ctx context.Context, projectID, id string) (storage.SavedJourney, error)
+	Journeys(ctx context.Context, projectID string) ([]storage.SavedJourney, error)
+	DeleteJourney(ctx context.Context, projectID, id string) error
 	report.Source
 	Close() error
 }
@@ -49,6 +54,7 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener) {
 		{"LatestTraitFollowsStorageOrderOnTimestampTies", testTraitTies},
 		{"RejectionsOldestFirst", testRejections},
 		{"Projects", testProjects},
+		{"Journeys", testJourneys},
 		{"ReportsMatchReference", testReports},
 	}
 	// Each seed its own storage, so that engines whose writes wait on the

@@ -1,0 +1,101 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/report"
+	"github.com/waymark-analytics/waymark/storage"
+)
+
+// SaveJourney stores a journey definition under its id, replacing the one
+// saved before, and returns it with the time it was saved.
+func (s *Store) SaveJourney(ctx context.Context, projectID string, j report.Journey) (storage.SavedJourney, error) {
+	if s.writer == nil {
+		return storage.SavedJourney{}, waymark.Errorf(waymark.KindInvalid, "the store is open read-only")
+	}
+	definition, err := storage.JourneyDefinition(j)
+	if err != nil {
+		return storage.SavedJourney{}, err
+	}
+	saved := storage.SavedJourney{Journey: j, Updated: time.Now().UTC().Truncate(time.Microsecond)}
+	if _, err := s.db.ExecContext(ctx, queries.Get("SaveJourney"), projectID, j.ID, definition, saved.Updated); err != nil {
+		return storage.SavedJourney{}, fmt.Errorf("save journey %s: %w", j.ID, err)
+	}
+	return saved, nil
+}
+
+// Journey returns the journey saved under id.
+func (s *Store) Journey(ctx context.Context, projectID, id string) (storage.SavedJourney, error) {
+	var definition string
+	var updated time.Time
+	err := s.db.QueryRowContext(ctx, queries.Get("Journey"), projectID, id).Scan(&definition, &updated)
+	if errors.Is(err, sql.ErrNoRows) || s.predatesJourneys(err) {
+		return storage.SavedJourney{}, waymark.Errorf(waymark.KindNotFound, "no journey with id %q", id)
+	}
+	if err != nil {
+		return storage.SavedJourney{}, fmt.Errorf("read journey %s: %w", id, err)
+	}
+	return storage.ReadJourney(id, definition, updated)
+}
+
+// Journeys lists the project's saved journeys by name, then id.
+func (s *Store) Journeys(ctx context.Context, projectID string) ([]storage.SavedJourney, error) {
+	rows, err := s.db.QueryContext(ctx, queries.Get("Journeys"), projectID)
+	if s.predatesJourneys(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list journeys: %w", err)
+	}
+	defer rows.Close()
+	var journeys []storage.SavedJourney
+	for rows.Next() {
+		var id, definition string
+		var updated time.Time
+		if err := rows.Scan(&id, &definition, &updated); err != nil {
+			return nil, fmt.Errorf("list journeys: %w", err)
+		}
+		j, err := storage.ReadJourney(id, definition, updated)
+		if err != nil {
+			return nil, err
+		}
+		journeys = append(journeys, j)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list journeys: %w", err)
+	}
+	storage.SortJourneys(journeys)
+	return journeys, nil
+}
+
+// DeleteJourney removes the journey saved under id.
+func (s *Store) DeleteJourney(ctx context.Context, projectID, id string) error {
+	if s.writer == nil {
+		return waymark.Errorf(waymark.KindInvalid, "the store is open read-only")
+	}
+	result, err := s.db.ExecContext(ctx, queries.Get("DeleteJourney"), projectID, id)
+	if err != nil {
+		return fmt.Errorf("delete journey %s: %w", id, err)
+	}
+	if n, err := result.RowsAffected(); err != nil {
+		return fmt.Errorf("delete journey %s: %w", id, err)
+	} else if n == 0 {
+		return waymark.Errorf(waymark.KindNotFound, "no journey with id %q", id)
+	}
+	return nil
+}
+
+// predatesJourneys reports the error of reading journeys from a database
+// opened read-only that has not had migration 0002 yet: it has no journeys
+// table, and no saved journeys. The next writable open adds the table.
+func (s *Store) predatesJourneys(err error) bool {
+	e, ok := errors.AsType[*duckdb.Error](err)
+	return ok && e.Type == duckdb.ErrorTypeCatalog && s.writer == nil
+}

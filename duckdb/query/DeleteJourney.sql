@@ -1,0 +1,1 @@
+DELETE FROM journeys WHERE project_id = ? AND id = ?

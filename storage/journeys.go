@@ -1,0 +1,51 @@
+package storage
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/waymark-analytics/waymark/report"
+)
+
+// SavedJourney is a journey definition as the engines keep it: the
+// definition, and when it was last saved. Its JSON is the definition's
+// with "updated" added.
+type SavedJourney struct {
+	report.Journey
+	Updated time.Time `json:"updated,omitzero"`
+}
+
+// JourneyDefinition is the text an engine stores of a journey: its JSON,
+// which reads back into the same definition, with & < > as they are.
+func JourneyDefinition(j report.Journey) (string, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(j); err != nil {
+		return "", fmt.Errorf("journey %s: %w", j.ID, err)
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
+}
+
+// ReadJourney reads a stored row of a journey: its id, the definition's
+// text and when it was saved.
+func ReadJourney(id, definition string, updated time.Time) (SavedJourney, error) {
+	s := SavedJourney{Updated: updated.UTC()}
+	if err := json.Unmarshal([]byte(definition), &s.Journey); err != nil {
+		return s, fmt.Errorf("stored journey %s: %w", id, err)
+	}
+	s.ID = id
+	return s, nil
+}
+
+// SortJourneys puts journeys in the order stores list them: by name, then
+// by id.
+func SortJourneys(journeys []SavedJourney) {
+	slices.SortFunc(journeys, func(a, b SavedJourney) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+	})
+}
