@@ -51,25 +51,7 @@ func (s *Store) Journeys(ctx context.Context, projectID string) ([]storage.Saved
 	if err != nil {
 		return nil, fmt.Errorf("list journeys: %w", err)
 	}
-	defer rows.Close()
-	var journeys []storage.SavedJourney
-	for rows.Next() {
-		var id, definition string
-		var updated int64
-		if err := rows.Scan(&id, &definition, &updated); err != nil {
-			return nil, fmt.Errorf("list journeys: %w", err)
-		}
-		j, err := storage.ReadJourney(id, definition, fromMicros(updated))
-		if err != nil {
-			return nil, err
-		}
-		journeys = append(journeys, j)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list journeys: %w", err)
-	}
-	storage.SortJourneys(journeys)
-	return journeys, nil
+	return storage.ReadJourneys(rows, fromMicros)
 }
 
 // DeleteJourney removes the journey saved under id: a row that marks it

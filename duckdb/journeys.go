@@ -54,25 +54,7 @@ func (s *Store) Journeys(ctx context.Context, projectID string) ([]storage.Saved
 	if err != nil {
 		return nil, fmt.Errorf("list journeys: %w", err)
 	}
-	defer rows.Close()
-	var journeys []storage.SavedJourney
-	for rows.Next() {
-		var id, definition string
-		var updated time.Time
-		if err := rows.Scan(&id, &definition, &updated); err != nil {
-			return nil, fmt.Errorf("list journeys: %w", err)
-		}
-		j, err := storage.ReadJourney(id, definition, updated)
-		if err != nil {
-			return nil, err
-		}
-		journeys = append(journeys, j)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list journeys: %w", err)
-	}
-	storage.SortJourneys(journeys)
-	return journeys, nil
+	return storage.ReadJourneys(rows, func(t time.Time) time.Time { return t })
 }
 
 // DeleteJourney removes the journey saved under id.

@@ -70,15 +70,5 @@ func (s *Store) identifyTraits(ctx context.Context, project string, fn func(pers
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var person, traits string
-		if err := rows.Scan(&person, &traits); err != nil {
-			return err
-		}
-		if err := fn(person, []byte(traits)); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return storage.ScanTraits(rows, fn)
 }

@@ -264,6 +264,22 @@ func StreamHits(rows interface {
 // the person its distinct id resolves to now, in time and storage order.
 type Traits func(ctx context.Context, project string, fn func(person string, traits []byte) error) error
 
+// ScanTraits passes rows of a person and a traits object to fn, and closes
+// them.
+func ScanTraits(rows Rows, fn func(person string, traits []byte) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		var person, traits string
+		if err := rows.Scan(&person, &traits); err != nil {
+			return err
+		}
+		if err := fn(person, []byte(traits)); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // PersonHits answers q for an engine whose events query reads no person
 // traits: events runs the event part of q (see report.Query.SplitPersons),
 // and traits gives the persons' current traits, kept in memory for the keys

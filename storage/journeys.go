@@ -49,3 +49,28 @@ func SortJourneys(journeys []SavedJourney) {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})
 }
+
+// ReadJourneys reads rows of an id, a definition and when it was saved, as
+// an engine stores that time (T), and closes them. It returns the journeys
+// in the order stores list them.
+func ReadJourneys[T any](rows Rows, savedAt func(T) time.Time) ([]SavedJourney, error) {
+	defer rows.Close()
+	var journeys []SavedJourney
+	for rows.Next() {
+		var id, definition string
+		var updated T
+		if err := rows.Scan(&id, &definition, &updated); err != nil {
+			return nil, fmt.Errorf("list journeys: %w", err)
+		}
+		j, err := ReadJourney(id, definition, savedAt(updated))
+		if err != nil {
+			return nil, err
+		}
+		journeys = append(journeys, j)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list journeys: %w", err)
+	}
+	SortJourneys(journeys)
+	return journeys, nil
+}

@@ -127,16 +127,7 @@ func showJourney(ctx context.Context, args []string) error {
 // under an id made of its name.
 func importJourneys(ctx context.Context, args []string) error {
 	fs := flagSet("journeys import", "journeys import [--data DIR | --store URL] FILE...")
-	var data dataFlags
-	data.register(fs)
-	files, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(files) == 0 {
-		return fmt.Errorf("name the files: waymark journeys import FILE...; - reads standard input")
-	}
-	api, err := openAPI(ctx, data, true)
+	api, files, err := openForChanges(ctx, fs, args, "name the files: waymark journeys import FILE...; - reads standard input")
 	if err != nil {
 		return err
 	}
@@ -404,16 +395,7 @@ func yamlOfJSON(text []byte) ([]byte, error) {
 // deleteJourneys deletes saved journeys.
 func deleteJourneys(ctx context.Context, args []string) error {
 	fs := flagSet("journeys delete", "journeys delete ID... [--data DIR | --store URL]")
-	var data dataFlags
-	data.register(fs)
-	ids, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(ids) == 0 {
-		return fmt.Errorf("name the journeys: waymark journeys delete ID...")
-	}
-	api, err := openAPI(ctx, data, true)
+	api, ids, err := openForChanges(ctx, fs, args, "name the journeys: waymark journeys delete ID...")
 	if err != nil {
 		return err
 	}
@@ -428,6 +410,23 @@ func deleteJourneys(ctx context.Context, args []string) error {
 }
 
 func journeyPath(id string) string { return "/api/v1/journeys/" + url.PathEscape(id) }
+
+// openForChanges parses the flags and arguments of a command that changes
+// journeys, which needs at least one argument (missing says which), and
+// opens the API it writes through.
+func openForChanges(ctx context.Context, fs *flag.FlagSet, args []string, missing string) (*apiClient, []string, error) {
+	var data dataFlags
+	data.register(fs)
+	names, err := parseInterspersed(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(names) == 0 {
+		return nil, nil, errors.New(missing)
+	}
+	api, err := openAPI(ctx, data, true)
+	return api, names, err
+}
 
 // parseInterspersed parses flags before, between and after the arguments,
 // as in "show ID --format json", and returns the arguments.
