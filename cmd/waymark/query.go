@@ -159,7 +159,14 @@ func readDefinition(path string, v *map[string]any) error {
 	if err != nil {
 		return err
 	}
-	if err := yaml.Unmarshal(b, v); err != nil { // YAML is a superset of JSON
+	// YAML is nearly a superset of JSON, but not quite: it rejects the JSON
+	// escape \/, for one. So JSON is read as JSON.
+	if json.Valid(b) {
+		err = json.Unmarshal(b, v)
+	} else {
+		err = yaml.Unmarshal(b, v)
+	}
+	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil

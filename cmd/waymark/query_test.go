@@ -73,3 +73,32 @@ func sameJSONText(t *testing.T, a, b string) bool {
 	ya, _ := json.Marshal(y)
 	return string(xa) == string(ya)
 }
+
+func TestReadDefinition(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       string // the definition as JSON
+	}{
+		{"json", `{"steps": ["a"], "window": "7d"}`, `{"steps":["a"],"window":"7d"}`},
+		{"json with an escaped slash", `{"path": "\/pricing"}`, `{"path":"/pricing"}`},
+		{"yaml", "steps: [a]\nwindow: 7d\n", `{"steps":["a"],"window":"7d"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "def")
+			if err := os.WriteFile(path, []byte(tt.text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var got map[string]any
+			if err := readDefinition(path, &got); err != nil {
+				t.Fatal(err)
+			}
+			if b, _ := json.Marshal(got); string(b) != tt.want {
+				t.Errorf("read %s, want %s", b, tt.want)
+			}
+		})
+	}
+	if err := readDefinition(filepath.Join(t.TempDir(), "missing"), new(map[string]any)); err == nil {
+		t.Error("reading a missing file: no error")
+	}
+}
