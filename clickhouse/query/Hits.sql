@@ -20,8 +20,11 @@ FROM (
     SELECT distinct_id, timestamp, seq, {{.Mask}} AS mask, {{.Value}} AS value
     FROM (
         SELECT distinct_id, timestamp, seq{{range .Objects}},
-            if({{.Needed}} AND match({{.Name}}, @json_object),
-                arrayStringConcat(arrayMap(part -> if(match(part, @json_lone_surrogate), '\\ufffd', part), extractAll({{.Name}}, @json_escapes))),
+            -- if() computes both of its branches for every row, so rows
+            -- that need no members give the expressions below nothing to read.
+            if({{.Needed}}, {{.Name}}, '') AS {{.Name}}_needed,
+            if(match({{.Name}}_needed, @json_object),
+                arrayStringConcat(arrayMap(part -> if(match(part, @json_lone_surrogate), '\\ufffd', part), extractAll({{.Name}}_needed, @json_escapes))),
                 '') AS {{.Name}}_object,
             arrayMap(token -> visitParamExtractString(concat('{"":', token, '}'), ''),
                 extractAll({{.Name}}_object, @json_member_name)) AS {{.Name}}_names,
