@@ -29,9 +29,7 @@ var hitsQuery = template.Must(template.New("Hits").Parse(queries.Get("Hits")))
 
 // Hits implements report.Source.
 func (s *Store) Hits(ctx context.Context, q report.Query, fn func(p *report.Person) error) error {
-	return storage.PersonHits(ctx, q, func(q report.Query, fn func(p *report.Person) error) error {
-		return s.eventHits(ctx, q, fn)
-	}, s.identifyTraits, fn)
+	return storage.PersonHits(ctx, q, s.eventHits, s.identifyTraits, fn)
 }
 
 // eventHits runs a query without person fields.

@@ -284,10 +284,10 @@ func ScanTraits(rows Rows, fn func(person string, traits []byte) error) error {
 // traits: events runs the event part of q (see report.Query.SplitPersons),
 // and traits gives the persons' current traits, kept in memory for the keys
 // q reads only.
-func PersonHits(ctx context.Context, q report.Query, events func(report.Query, func(*report.Person) error) error, traits Traits, fn func(*report.Person) error) error {
+func PersonHits(ctx context.Context, q report.Query, events report.HitsFunc, traits Traits, fn func(*report.Person) error) error {
 	keys := q.PersonKeys()
 	if len(keys) == 0 {
-		return events(q, fn)
+		return events(ctx, q, fn)
 	}
 	if err := q.Validate(); err != nil {
 		return err
@@ -309,7 +309,7 @@ func PersonHits(ctx context.Context, q report.Query, events func(report.Query, f
 		return fmt.Errorf("person traits: %w", err)
 	}
 	eventQuery, complete := q.SplitPersons()
-	return events(eventQuery, func(p *report.Person) error {
+	return events(ctx, eventQuery, func(p *report.Person) error {
 		if !complete(p, persons[p.ID]) {
 			return nil
 		}
