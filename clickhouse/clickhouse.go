@@ -30,6 +30,8 @@ var migrations embed.FS
 //go:embed query/*.sql
 var queryFiles embed.FS
 
+var _ storage.Store = (*Store)(nil)
+
 var queries = storage.LoadQueries(queryFiles, "query")
 
 // Store is a ClickHouse database holding projects, events, identities and

@@ -56,7 +56,7 @@ func freshDatabase(dsn string) func(t *testing.T) storagetest.Opener {
 		}
 		u.Path = fmt.Sprintf("/waymark_test_%d_%d", os.Getpid(), databases.Add(1))
 		dsn := u.String()
-		open := func(t *testing.T) storagetest.Store {
+		open := func(t *testing.T) storage.Store {
 			s, err := Open(context.Background(), dsn)
 			if err != nil {
 				t.Fatal(err)
@@ -99,7 +99,7 @@ func TestSameAnswersAsEmbeddedEngine(t *testing.T) {
 			pipeline := ingest.NewPipeline(ingest.Options{})
 			err = demo.Generate(demo.Options{Seed: 3, Events: 3000}, func(batch []json.RawMessage, receivedAt time.Time) error {
 				b := pipeline.Process(ingest.Source{ProjectID: "p", ReceivedAt: receivedAt}, segment.Payload{Messages: batch})
-				for _, s := range []storagetest.Store{embedded, server} {
+				for _, s := range []storage.Store{embedded, server} {
 					if _, err := s.Write(ctx, b.Events, b.Rejections); err != nil {
 						return err
 					}
@@ -156,7 +156,7 @@ func TestCollectorsWriteConcurrently(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			open := freshDatabase(dsn)(t)
-			collectors := []storagetest.Store{open.Must(t), open.Must(t)}
+			collectors := []storage.Store{open.Must(t), open.Must(t)}
 			for seed := range uint64(4) {
 				project := fmt.Sprint("p", seed)
 				batches := storagetest.RandomBatches(seed, project, 400)

@@ -12,41 +12,41 @@ import (
 
 // SaveJourney stores a journey definition under its id, replacing the one
 // saved before, and returns it with the time it was saved.
-func (s *Store) SaveJourney(ctx context.Context, projectID string, j report.Journey) (storage.SavedJourney, error) {
+func (s *Store) SaveJourney(ctx context.Context, projectID string, j report.Journey) (report.SavedJourney, error) {
 	definition, err := storage.JourneyDefinition(j)
 	if err != nil {
-		return storage.SavedJourney{}, err
+		return report.SavedJourney{}, err
 	}
-	saved := storage.SavedJourney{Journey: j, Updated: time.Now().UTC().Truncate(time.Microsecond)}
+	saved := report.SavedJourney{Journey: j, Updated: time.Now().UTC().Truncate(time.Microsecond)}
 	if err := s.insertJourney(ctx, projectID, j.ID, definition, false, saved.Updated); err != nil {
-		return storage.SavedJourney{}, fmt.Errorf("save journey %s: %w", j.ID, err)
+		return report.SavedJourney{}, fmt.Errorf("save journey %s: %w", j.ID, err)
 	}
 	return saved, nil
 }
 
 // Journey returns the journey saved under id.
-func (s *Store) Journey(ctx context.Context, projectID, id string) (storage.SavedJourney, error) {
+func (s *Store) Journey(ctx context.Context, projectID, id string) (report.SavedJourney, error) {
 	rows, err := s.conn.Query(ctx, queries.Get("Journey"), projectID, id)
 	if err != nil {
-		return storage.SavedJourney{}, fmt.Errorf("read journey %s: %w", id, err)
+		return report.SavedJourney{}, fmt.Errorf("read journey %s: %w", id, err)
 	}
 	defer rows.Close()
 	if !rows.Next() {
 		if err := rows.Err(); err != nil {
-			return storage.SavedJourney{}, fmt.Errorf("read journey %s: %w", id, err)
+			return report.SavedJourney{}, fmt.Errorf("read journey %s: %w", id, err)
 		}
-		return storage.SavedJourney{}, waymark.Errorf(waymark.KindNotFound, "no journey with id %q", id)
+		return report.SavedJourney{}, waymark.Errorf(waymark.KindNotFound, "no journey with id %q", id)
 	}
 	var definition string
 	var updated int64
 	if err := rows.Scan(&definition, &updated); err != nil {
-		return storage.SavedJourney{}, fmt.Errorf("read journey %s: %w", id, err)
+		return report.SavedJourney{}, fmt.Errorf("read journey %s: %w", id, err)
 	}
 	return storage.ReadJourney(id, definition, fromMicros(updated))
 }
 
 // Journeys lists the project's saved journeys by name, then id.
-func (s *Store) Journeys(ctx context.Context, projectID string) ([]storage.SavedJourney, error) {
+func (s *Store) Journeys(ctx context.Context, projectID string) ([]report.SavedJourney, error) {
 	rows, err := s.conn.Query(ctx, queries.Get("Journeys"), projectID)
 	if err != nil {
 		return nil, fmt.Errorf("list journeys: %w", err)

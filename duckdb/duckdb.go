@@ -24,6 +24,8 @@ var migrations embed.FS
 //go:embed query/*.sql
 var queryFiles embed.FS
 
+var _ storage.Store = (*Store)(nil)
+
 var queries = storage.LoadQueries(queryFiles, "query")
 
 // checkpointThreshold bounds the write-ahead log: DuckDB checkpoints once the

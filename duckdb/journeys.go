@@ -16,37 +16,37 @@ import (
 
 // SaveJourney stores a journey definition under its id, replacing the one
 // saved before, and returns it with the time it was saved.
-func (s *Store) SaveJourney(ctx context.Context, projectID string, j report.Journey) (storage.SavedJourney, error) {
+func (s *Store) SaveJourney(ctx context.Context, projectID string, j report.Journey) (report.SavedJourney, error) {
 	if s.writer == nil {
-		return storage.SavedJourney{}, waymark.Errorf(waymark.KindInvalid, "the store is open read-only")
+		return report.SavedJourney{}, waymark.Errorf(waymark.KindInvalid, "the store is open read-only")
 	}
 	definition, err := storage.JourneyDefinition(j)
 	if err != nil {
-		return storage.SavedJourney{}, err
+		return report.SavedJourney{}, err
 	}
-	saved := storage.SavedJourney{Journey: j, Updated: time.Now().UTC().Truncate(time.Microsecond)}
+	saved := report.SavedJourney{Journey: j, Updated: time.Now().UTC().Truncate(time.Microsecond)}
 	if _, err := s.db.ExecContext(ctx, queries.Get("SaveJourney"), projectID, j.ID, definition, saved.Updated); err != nil {
-		return storage.SavedJourney{}, fmt.Errorf("save journey %s: %w", j.ID, err)
+		return report.SavedJourney{}, fmt.Errorf("save journey %s: %w", j.ID, err)
 	}
 	return saved, nil
 }
 
 // Journey returns the journey saved under id.
-func (s *Store) Journey(ctx context.Context, projectID, id string) (storage.SavedJourney, error) {
+func (s *Store) Journey(ctx context.Context, projectID, id string) (report.SavedJourney, error) {
 	var definition string
 	var updated time.Time
 	err := s.db.QueryRowContext(ctx, queries.Get("Journey"), projectID, id).Scan(&definition, &updated)
 	if errors.Is(err, sql.ErrNoRows) || s.predatesJourneys(err) {
-		return storage.SavedJourney{}, waymark.Errorf(waymark.KindNotFound, "no journey with id %q", id)
+		return report.SavedJourney{}, waymark.Errorf(waymark.KindNotFound, "no journey with id %q", id)
 	}
 	if err != nil {
-		return storage.SavedJourney{}, fmt.Errorf("read journey %s: %w", id, err)
+		return report.SavedJourney{}, fmt.Errorf("read journey %s: %w", id, err)
 	}
 	return storage.ReadJourney(id, definition, updated)
 }
 
 // Journeys lists the project's saved journeys by name, then id.
-func (s *Store) Journeys(ctx context.Context, projectID string) ([]storage.SavedJourney, error) {
+func (s *Store) Journeys(ctx context.Context, projectID string) ([]report.SavedJourney, error) {
 	rows, err := s.db.QueryContext(ctx, queries.Get("Journeys"), projectID)
 	if s.predatesJourneys(err) {
 		return nil, nil

@@ -11,8 +11,6 @@ import (
 	"github.com/waymark-analytics/waymark/storage"
 )
 
-var _ report.Source = (*Store)(nil)
-
 // dialect is DuckDB's SQL for storage.CompileHits.
 var dialect = storage.Dialect{
 	Param:    "$%s",

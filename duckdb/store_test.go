@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/waymark-analytics/waymark/storage"
 	"github.com/waymark-analytics/waymark/storage/storagetest"
 )
 
@@ -15,7 +16,7 @@ func TestConformance(t *testing.T) {
 // opener opens a new database file for the conformance suite.
 func opener(t *testing.T) storagetest.Opener {
 	path := filepath.Join(t.TempDir(), "waymark.db")
-	return func(t *testing.T) storagetest.Store {
+	return func(t *testing.T) storage.Store {
 		s, err := Open(context.Background(), path, Options{})
 		if err != nil {
 			t.Fatal(err)

@@ -15,14 +15,13 @@ import (
 
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/report"
-	"github.com/waymark-analytics/waymark/storage"
 )
 
 // JourneyStore keeps each project's saved journey definitions.
 type JourneyStore interface {
-	SaveJourney(ctx context.Context, projectID string, j report.Journey) (storage.SavedJourney, error)
-	Journey(ctx context.Context, projectID, id string) (storage.SavedJourney, error)
-	Journeys(ctx context.Context, projectID string) ([]storage.SavedJourney, error)
+	SaveJourney(ctx context.Context, projectID string, j report.Journey) (report.SavedJourney, error)
+	Journey(ctx context.Context, projectID, id string) (report.SavedJourney, error)
+	Journeys(ctx context.Context, projectID string) ([]report.SavedJourney, error)
 	DeleteJourney(ctx context.Context, projectID, id string) error
 }
 
@@ -39,7 +38,7 @@ func (s *Server) listJourneys(w http.ResponseWriter, r *http.Request, project wa
 		return err
 	}
 	if journeys == nil {
-		journeys = []storage.SavedJourney{}
+		journeys = []report.SavedJourney{}
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"journeys": journeys})
 }
@@ -142,7 +141,7 @@ func (s *Server) savedJourneyReport(w http.ResponseWriter, r *http.Request, proj
 // decodeJourney reads a journey definition and checks that it can run. It
 // takes the "updated" of a journey the API answered, and ignores it.
 func decodeJourney(w http.ResponseWriter, r *http.Request) (report.Journey, error) {
-	var j storage.SavedJourney
+	var j report.SavedJourney
 	if err := decodeReport(w, r, &j); err != nil {
 		return report.Journey{}, err
 	}

@@ -18,6 +18,14 @@ type Journey struct {
 	Window Duration `json:"window,omitempty" yaml:"window,omitempty"`
 }
 
+// SavedJourney is a journey definition as a project keeps it: the
+// definition, and when it was last saved. Its JSON is the definition's with
+// "updated" added.
+type SavedJourney struct {
+	Journey
+	Updated time.Time `json:"updated,omitzero"`
+}
+
 // Stage is one stage of a journey.
 type Stage struct {
 	Name        string       `json:"name" yaml:"name"`

@@ -11,14 +11,6 @@ import (
 	"github.com/waymark-analytics/waymark/report"
 )
 
-// SavedJourney is a journey definition as the engines keep it: the
-// definition, and when it was last saved. Its JSON is the definition's
-// with "updated" added.
-type SavedJourney struct {
-	report.Journey
-	Updated time.Time `json:"updated,omitzero"`
-}
-
 // JourneyDefinition is the text an engine stores of a journey: its JSON,
 // which reads back into the same definition, with & < > as they are.
 func JourneyDefinition(j report.Journey) (string, error) {
@@ -33,8 +25,8 @@ func JourneyDefinition(j report.Journey) (string, error) {
 
 // ReadJourney reads a stored row of a journey: its id, the definition's
 // text and when it was saved.
-func ReadJourney(id, definition string, updated time.Time) (SavedJourney, error) {
-	s := SavedJourney{Updated: updated.UTC()}
+func ReadJourney(id, definition string, updated time.Time) (report.SavedJourney, error) {
+	s := report.SavedJourney{Updated: updated.UTC()}
 	if err := json.Unmarshal([]byte(definition), &s.Journey); err != nil {
 		return s, fmt.Errorf("stored journey %s: %w", id, err)
 	}
@@ -44,8 +36,8 @@ func ReadJourney(id, definition string, updated time.Time) (SavedJourney, error)
 
 // SortJourneys puts journeys in the order stores list them: by name, then
 // by id.
-func SortJourneys(journeys []SavedJourney) {
-	slices.SortFunc(journeys, func(a, b SavedJourney) int {
+func SortJourneys(journeys []report.SavedJourney) {
+	slices.SortFunc(journeys, func(a, b report.SavedJourney) int {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})
 }
@@ -53,9 +45,9 @@ func SortJourneys(journeys []SavedJourney) {
 // ReadJourneys reads rows of an id, a definition and when it was saved, as
 // an engine stores that time (T), and closes them. It returns the journeys
 // in the order stores list them.
-func ReadJourneys[T any](rows Rows, savedAt func(T) time.Time) ([]SavedJourney, error) {
+func ReadJourneys[T any](rows Rows, savedAt func(T) time.Time) ([]report.SavedJourney, error) {
 	defer rows.Close()
-	var journeys []SavedJourney
+	var journeys []report.SavedJourney
 	for rows.Next() {
 		var id, definition string
 		var updated T

@@ -12,22 +12,7 @@ import (
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/clickhouse"
 	"github.com/waymark-analytics/waymark/duckdb"
-	"github.com/waymark-analytics/waymark/http"
-	"github.com/waymark-analytics/waymark/ingest"
-)
-
-// store is what the commands need of a storage engine: what ingest writes
-// to, what the HTTP API reads, and project bootstrap.
-type store interface {
-	ingest.Store
-	http.Store
-	CreateProject(ctx context.Context, p waymark.Project) error
-	Close() error
-}
-
-var (
-	_ store = (*duckdb.Store)(nil)
-	_ store = (*clickhouse.Store)(nil)
+	"github.com/waymark-analytics/waymark/storage"
 )
 
 const (
@@ -60,7 +45,7 @@ func (d *dataFlags) where() string {
 }
 
 // openStore opens the store, creating the data dir or database when missing.
-func openStore(ctx context.Context, d dataFlags) (store, error) {
+func openStore(ctx context.Context, d dataFlags) (storage.Store, error) {
 	if err := os.MkdirAll(d.dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
@@ -72,7 +57,7 @@ func openStore(ctx context.Context, d dataFlags) (store, error) {
 
 // openStoreReadOnly opens an existing store for reading alongside other
 // readers and writers.
-func openStoreReadOnly(ctx context.Context, d dataFlags) (store, error) {
+func openStoreReadOnly(ctx context.Context, d dataFlags) (storage.Store, error) {
 	if d.store != "" {
 		return openClickHouse(ctx, d.store) // ClickHouse takes readers alongside writers
 	}
@@ -83,7 +68,7 @@ func openStoreReadOnly(ctx context.Context, d dataFlags) (store, error) {
 	return openDuckDB(ctx, path, duckdb.Options{ReadOnly: true})
 }
 
-func openClickHouse(ctx context.Context, dsn string) (store, error) {
+func openClickHouse(ctx context.Context, dsn string) (storage.Store, error) {
 	s, err := clickhouse.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
@@ -92,7 +77,7 @@ func openClickHouse(ctx context.Context, dsn string) (store, error) {
 }
 
 // openDuckDB returns a nil store, not a nil *duckdb.Store, on failure.
-func openDuckDB(ctx context.Context, path string, opts duckdb.Options) (store, error) {
+func openDuckDB(ctx context.Context, path string, opts duckdb.Options) (storage.Store, error) {
 	s, err := duckdb.Open(ctx, path, opts)
 	if err != nil {
 		return nil, err
@@ -102,7 +87,7 @@ func openDuckDB(ctx context.Context, path string, opts duckdb.Options) (store, e
 
 // defaultProject returns the first project, creating "default" with the given
 // keys (or generated ones) when the store has none.
-func defaultProject(ctx context.Context, store store, writeKey, readKey string) (p waymark.Project, created bool, err error) {
+func defaultProject(ctx context.Context, store storage.Store, writeKey, readKey string) (p waymark.Project, created bool, err error) {
 	projects, err := store.Projects(ctx)
 	if err != nil {
 		return p, false, err

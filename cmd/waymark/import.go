@@ -18,6 +18,7 @@ import (
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/ingest"
 	"github.com/waymark-analytics/waymark/segment"
+	"github.com/waymark-analytics/waymark/storage"
 )
 
 type importCommand struct{}
@@ -162,7 +163,7 @@ type importSink struct {
 }
 
 type localImport struct {
-	store    store
+	store    storage.Store
 	project  waymark.Project
 	pipeline *ingest.Pipeline
 }

@@ -17,7 +17,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/waymark-analytics/waymark/storage"
+	"github.com/waymark-analytics/waymark/report"
 )
 
 const journeysUsage = `Usage:
@@ -320,14 +320,14 @@ func exportJourneys(ctx context.Context, args []string) error {
 		return err
 	}
 	defer api.Close()
-	var saved []storage.SavedJourney
+	var saved []report.SavedJourney
 	if len(ids) == 0 {
 		answer, err := api.call(ctx, "GET", "/api/v1/journeys", nil)
 		if err != nil {
 			return err
 		}
 		var list struct {
-			Journeys []storage.SavedJourney `json:"journeys"`
+			Journeys []report.SavedJourney `json:"journeys"`
 		}
 		if err := json.Unmarshal(answer, &list); err != nil {
 			return err
@@ -339,7 +339,7 @@ func exportJourneys(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		var j storage.SavedJourney
+		var j report.SavedJourney
 		if err := json.Unmarshal(answer, &j); err != nil {
 			return err
 		}

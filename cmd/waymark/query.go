@@ -23,6 +23,7 @@ import (
 	"github.com/waymark-analytics/waymark/duckdb"
 	"github.com/waymark-analytics/waymark/http"
 	"github.com/waymark-analytics/waymark/report"
+	"github.com/waymark-analytics/waymark/storage"
 )
 
 type queryCommand struct{}
@@ -187,7 +188,7 @@ func runQuery(ctx context.Context, data dataFlags, method, path string, request 
 // process over the store, or through the running server when it holds the
 // embedded database.
 type apiClient struct {
-	store   store           // in this process; nil through a server
+	store   storage.Store   // in this process; nil through a server
 	handler nethttp.Handler // the API over store
 	addr    string          // the running server's
 	readKey string
@@ -222,7 +223,7 @@ func openAPI(ctx context.Context, data dataFlags, write bool) (*apiClient, error
 
 // openStoreForAPI opens an existing store; the embedded database for
 // writing only when asked, as that excludes other readers.
-func openStoreForAPI(ctx context.Context, data dataFlags, write bool) (store, error) {
+func openStoreForAPI(ctx context.Context, data dataFlags, write bool) (storage.Store, error) {
 	if !write || data.store != "" {
 		return openStoreReadOnly(ctx, data)
 	}

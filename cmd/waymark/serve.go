@@ -16,6 +16,7 @@ import (
 	"github.com/waymark-analytics/waymark/geoip"
 	"github.com/waymark-analytics/waymark/http"
 	"github.com/waymark-analytics/waymark/ingest"
+	"github.com/waymark-analytics/waymark/storage"
 )
 
 type serveCommand struct{}
@@ -56,7 +57,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 
 // open opens the data dir's store and its default project, creating both on
 // first start.
-func (f *serveFlags) open(ctx context.Context) (store, waymark.Project, error) {
+func (f *serveFlags) open(ctx context.Context) (storage.Store, waymark.Project, error) {
 	store, err := openStore(ctx, f.data)
 	if err != nil {
 		return nil, waymark.Project{}, err
@@ -101,7 +102,7 @@ func (f *pipelineFlags) options() (opts ingest.Options, close func(), err error)
 
 // serve runs the collector and API until ctx ends, then finishes the queued
 // writes before returning.
-func (f *serveFlags) serve(ctx context.Context, store store, project waymark.Project) error {
+func (f *serveFlags) serve(ctx context.Context, store storage.Store, project waymark.Project) error {
 	opts, closeGeo, err := f.pipeline.options()
 	if err != nil {
 		return err

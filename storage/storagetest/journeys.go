@@ -3,13 +3,13 @@ package storagetest
 import (
 	"context"
 	"encoding/json"
+	"github.com/waymark-analytics/waymark/storage"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/report"
-	"github.com/waymark-analytics/waymark/storage"
 )
 
 // leadNurturing is seed 001's journey, with every part of a definition
@@ -158,7 +158,7 @@ func testJourneys(t *testing.T, open Opener) {
 	}
 }
 
-func journeys(t *testing.T, s Store, project string) []storage.SavedJourney {
+func journeys(t *testing.T, s storage.Store, project string) []report.SavedJourney {
 	t.Helper()
 	js, err := s.Journeys(context.Background(), project)
 	if err != nil {
@@ -167,7 +167,7 @@ func journeys(t *testing.T, s Store, project string) []storage.SavedJourney {
 	return js
 }
 
-func ids(js []storage.SavedJourney) []string {
+func ids(js []report.SavedJourney) []string {
 	out := make([]string, len(js))
 	for i, j := range js {
 		out[i] = j.ID
@@ -177,7 +177,7 @@ func ids(js []storage.SavedJourney) []string {
 
 // sameJourney demands the same definition, field by field and as JSON, and
 // the same time saved.
-func sameJourney(t *testing.T, got, want storage.SavedJourney) {
+func sameJourney(t *testing.T, got, want report.SavedJourney) {
 	t.Helper()
 	a, _ := json.Marshal(got.Journey)
 	b, _ := json.Marshal(want.Journey)

@@ -13,31 +13,13 @@ import (
 
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/identity"
-	"github.com/waymark-analytics/waymark/report"
 	"github.com/waymark-analytics/waymark/storage"
 )
-
-// Store is an engine's whole contract.
-type Store interface {
-	Write(ctx context.Context, events []waymark.Event, rejections []waymark.Rejection) (duplicate []bool, err error)
-	ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error
-	Rejections(ctx context.Context, projectID string, fn func(r *waymark.Rejection) error) error
-	Person(ctx context.Context, projectID, distinctID string) (waymark.Person, error)
-	Group(ctx context.Context, projectID, groupID string) (waymark.GroupProfile, error)
-	Projects(ctx context.Context) ([]waymark.Project, error)
-	CreateProject(ctx context.Context, p waymark.Project) error
-	SaveJourney(ctx context.Context, projectID string, j report.Journey) (storage.SavedJourney, error)
-	Journey(ctx context.Context, projectID, id string) (storage.SavedJourney, error)
-	Journeys(ctx context.Context, projectID string) ([]storage.SavedJourney, error)
-	DeleteJourney(ctx context.Context, projectID, id string) error
-	report.Source
-	Close() error
-}
 
 // Opener opens one storage, such as a database file; calling it again opens
 // the same storage anew, as a restarted server would. The suite closes what
 // it opens.
-type Opener func(t *testing.T) Store
+type Opener func(t *testing.T) storage.Store
 
 // Run runs every test of the suite, in parallel; fresh returns an Opener of
 // new, empty storage.
@@ -75,7 +57,7 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener) {
 }
 
 // Must opens the storage and closes it when the test ends.
-func (open Opener) Must(t *testing.T) Store {
+func (open Opener) Must(t *testing.T) storage.Store {
 	t.Helper()
 	s := open(t)
 	t.Cleanup(func() { s.Close() })
@@ -97,7 +79,7 @@ func identify(id, user, anon string, at time.Time, traits string) waymark.Event 
 		Timestamp: at, ReceivedAt: at, Traits: json.RawMessage(traits)}
 }
 
-func write(t *testing.T, s Store, events ...waymark.Event) []bool {
+func write(t *testing.T, s storage.Store, events ...waymark.Event) []bool {
 	t.Helper()
 	dup, err := s.Write(context.Background(), events, nil)
 	if err != nil {
@@ -107,7 +89,7 @@ func write(t *testing.T, s Store, events ...waymark.Event) []bool {
 }
 
 // Export returns the project's events in storage order with their persons.
-func Export(t *testing.T, s Store, project string) (events []waymark.Event, persons []string) {
+func Export(t *testing.T, s storage.Store, project string) (events []waymark.Event, persons []string) {
 	t.Helper()
 	err := s.ExportEvents(context.Background(), project, func(e *waymark.Event, person string) error {
 		events, persons = append(events, *e), append(persons, person)
