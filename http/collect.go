@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/base64"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -140,33 +139,6 @@ func readBody(r *http.Request) ([]byte, error) {
 func isMaxBytes(err error) bool {
 	_, ok := err.(*http.MaxBytesError)
 	return ok
-}
-
-// settings answers analytics.js's settings request so it can load against
-// this server instead of Segment's CDN: its only destination is us.
-func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.keys.lookup(r.Context(), r.PathValue("writeKey"), false); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{
-		"integrations": map[string]any{
-			"Segment.io": map[string]any{
-				"apiKey":   r.PathValue("writeKey"),
-				"apiHost":  fmt.Sprintf("%s/v1", r.Host),
-				"protocol": scheme(r),
-			},
-		},
-		"plan":                 map[string]any{"track": map[string]any{"__default": map[string]any{"enabled": true}}},
-		"edgeFunction":         map[string]any{},
-		"analyticsNextEnabled": true,
-	})
-}
-
-func scheme(r *http.Request) string {
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		return "https"
-	}
-	return "http"
 }
 
 // cors lets browser SDKs on any site post events. No credentials are allowed:
