@@ -476,7 +476,7 @@ func TestCORS(t *testing.T) {
 			for name, want := range map[string]string{
 				"Access-Control-Allow-Origin":  "*",
 				"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-				"Access-Control-Allow-Headers": "Authorization, Content-Type, Content-Encoding",
+				"Access-Control-Allow-Headers": "Authorization, Content-Type, Content-Encoding, X-Retry-Count",
 				"Access-Control-Max-Age":       "86400",
 			} {
 				if got := h.Get(name); got != want {
