@@ -38,19 +38,19 @@ type testServer struct {
 }
 
 // newServer starts a server that writes through ingest.Writer, as
-// `waymark serve` does.
-func newServer(t *testing.T) *testServer {
+// `waymark serve` does; configure may change its config.
+func newServer(t *testing.T, configure ...func(*waymarkhttp.Config)) *testServer {
 	t.Helper()
 	return newServerWith(t, func(store *duckdb.Store) waymarkhttp.EventWriter {
 		w := ingest.NewWriter(store, 1000)
 		t.Cleanup(w.Close)
 		return w
-	})
+	}, configure...)
 }
 
 // newServerWith starts a server whose events go to the writer that
 // newWriter returns for the store.
-func newServerWith(t *testing.T, newWriter func(*duckdb.Store) waymarkhttp.EventWriter) *testServer {
+func newServerWith(t *testing.T, newWriter func(*duckdb.Store) waymarkhttp.EventWriter, configure ...func(*waymarkhttp.Config)) *testServer {
 	t.Helper()
 	ctx := context.Background()
 	store, err := duckdb.Open(ctx, filepath.Join(t.TempDir(), "w.db"), duckdb.Options{})
@@ -67,7 +67,11 @@ func newServerWith(t *testing.T, newWriter func(*duckdb.Store) waymarkhttp.Event
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
-	server := waymarkhttp.New(waymarkhttp.Config{Store: store, Writer: newWriter(store), Pipeline: ingest.NewPipeline(ingest.Options{}), Logger: logger})
+	config := waymarkhttp.Config{Store: store, Writer: newWriter(store), Pipeline: ingest.NewPipeline(ingest.Options{}), Logger: logger}
+	for _, f := range configure {
+		f(&config)
+	}
+	server := waymarkhttp.New(config)
 	ts := httptest.NewServer(server.Handler())
 	t.Cleanup(ts.Close) // registered last, so it runs before the writer and store close
 	return &testServer{url: ts.URL, store: store, project: project}
