@@ -112,7 +112,7 @@ const (
 	DefaultSessionGap = Duration(30 * time.Minute)
 	DefaultTop        = 10
 	MinSteps          = 2
-	MaxSteps          = 20
+	MaxSteps          = 20 // at most 32: attempt.go keeps sets of steps in a uint32
 )
 
 // normalize fills defaults and validates.
@@ -213,7 +213,17 @@ func (f *Funnel) validate() error {
 type plan struct {
 	*Funnel
 	steps      []uint64 // steps[k]: bits of step k's touchpoints
+	anySteps   uint64   // bits of every step's touchpoints
 	exclusions []uint64
+	// before[k]: bit j if step j may be the last one done before step k
+	// (the previous required step and the optional ones after it).
+	before []uint32
+	// justPast[k]: bits of the steps an attempt at step k may do next,
+	// after k up to the next required step.
+	justPast []uint64
+	// excludedAt[k]: bits of the exclusions that end an attempt whose
+	// furthest step done is k.
+	excludedAt []uint64
 	at         int // breakdown step index; -1 first, -2 last
 }
 
@@ -232,9 +242,27 @@ func (f *Funnel) query(project string) (Query, *plan, error) {
 			mask |= add(t)
 		}
 		p.steps = append(p.steps, mask)
+		p.anySteps |= mask
 	}
 	for _, x := range f.Exclusions {
 		p.exclusions = append(p.exclusions, add(x.Touchpoint))
+	}
+	p.before = make([]uint32, len(f.Steps))
+	p.justPast = make([]uint64, len(f.Steps))
+	p.excludedAt = make([]uint64, len(f.Steps))
+	for k := range f.Steps {
+		for j := k - 1; j >= 0; j-- {
+			p.before[k] |= 1 << j
+			p.justPast[j] |= p.steps[k]
+			if j == 0 || !f.Steps[j].Optional {
+				break
+			}
+		}
+		for x, e := range f.Exclusions {
+			if k >= e.After-1 && k < e.Before-1 {
+				p.excludedAt[k] |= p.exclusions[x]
+			}
+		}
 	}
 	if !f.From.IsZero() {
 		q.From = f.From
