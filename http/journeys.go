@@ -120,11 +120,11 @@ func (s *Server) deleteJourney(w http.ResponseWriter, r *http.Request, project w
 // the journey map of a saved journey, as POST /api/v1/journeys/report
 // answers it for the same definition.
 func (s *Server) savedJourneyReport(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
-	from, err := parseTime("from", r.URL.Query().Get("from"))
+	from, err := timeParameter(r, "from")
 	if err != nil {
 		return err
 	}
-	to, err := parseTime("to", r.URL.Query().Get("to"))
+	to, err := timeParameter(r, "to")
 	if err != nil {
 		return err
 	}
@@ -220,18 +220,16 @@ func slug(name string) string {
 	return s
 }
 
-// parseTime reads a query parameter that is a date, midnight UTC, or an
-// RFC 3339 time; empty is the zero time.
-func parseTime(name, value string) (time.Time, error) {
+// timeParameter reads a query parameter that is a time, as report.ParseTime
+// reads it; absent or empty is the zero time.
+func timeParameter(r *http.Request, name string) (time.Time, error) {
+	value := r.URL.Query().Get(name)
 	if value == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.DateOnly, value); err == nil {
-		return t, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, value)
+	t, err := report.ParseTime(value)
 	if err != nil {
-		return t, waymark.Errorf(waymark.KindInvalid, "%s %q: use YYYY-MM-DD or an RFC 3339 time", name, value)
+		return t, waymark.Errorf(waymark.KindInvalid, "%s: %s", name, waymark.ErrorMessage(err))
 	}
 	return t, nil
 }

@@ -43,7 +43,7 @@ func TestReportsAPI(t *testing.T) {
 
 	for _, bad := range []struct{ path, body, message string }{
 		{"/api/v1/funnels", `{"steps":[{"touchpoints":[{"event":"A"}]}]}`, "a funnel has 2 to 20 steps, not 1"},
-		{"/api/v1/funnels", `{"steps":[],"windw":"1d"}`, `bad report definition: json: unknown field "windw"`},
+		{"/api/v1/funnels", `{"steps":[],"windw":"1d"}`, `unknown field "windw"; the fields here are steps, window, order,`},
 		{"/api/v1/funnels", `{"steps":[{"touchpoints":[{"where":[{"field":"nope","op":"="}]}]},{"touchpoints":[{}]}]}`, `unknown field "nope"`},
 		{"/api/v1/funnels", `{"steps":[{"touchpoints":[{"where":[{"field":"path","op":"regex","value":"("}]}]},{"touchpoints":[{}]}]}`, "bad regex"},
 		{"/api/v1/funnels/persons", `{"funnel":` + funnel + `,"step":3,"outcome":"dropped"}`, "step 3: the funnel has steps 1 to 2"},

@@ -84,7 +84,7 @@ func (p *plan) lookahead(hits []Hit) lookahead {
 // entry reports whether h may start an attempt: it does the first step (any
 // step, in any order) and lies in the report's range.
 func (p *plan) entry(h *Hit) bool {
-	if (!p.From.IsZero() && h.Time.Before(p.From)) || (!p.To.IsZero() && !h.Time.Before(p.To)) {
+	if (!p.From.IsZero() && h.Time.Before(p.From.Time)) || (!p.To.IsZero() && !h.Time.Before(p.To.Time)) {
 		return false
 	}
 	if p.Order == AnyOrder {

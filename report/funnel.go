@@ -1,6 +1,8 @@
 package report
 
 import (
+	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -67,8 +69,8 @@ type Funnel struct {
 	SessionGap Duration    `json:"sessionGap,omitempty"`
 	// From and To bound when units enter the first step; later steps may
 	// follow up to Window after To. Zero means unbounded.
-	From time.Time `json:"from,omitzero"`
-	To   time.Time `json:"to,omitzero"`
+	From Time `json:"from,omitzero"`
+	To   Time `json:"to,omitzero"`
 	// Where filters every step's events.
 	Where     []Condition `json:"where,omitempty"`
 	Breakdown *Breakdown  `json:"breakdown,omitempty"`
@@ -167,10 +169,16 @@ func (f *Funnel) validate() error {
 	default:
 		return invalid("trend %q: use day, week or month", f.Trend)
 	}
-	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To.Time) {
 		return invalid("from must be before to")
 	}
+	if err := errors.Join(f.Window.check("window"), f.SessionGap.check("sessionGap")); err != nil {
+		return err
+	}
 	for i, s := range f.Steps {
+		if err := s.Window.check(fmt.Sprintf("step %d: window", i+1)); err != nil {
+			return err
+		}
 		if len(s.Touchpoints) == 0 {
 			return invalid("step %d has no touchpoints", i+1)
 		}
@@ -265,7 +273,7 @@ func (f *Funnel) query(project string) (Query, *plan, error) {
 		}
 	}
 	if !f.From.IsZero() {
-		q.From = f.From
+		q.From = f.From.Time
 	}
 	if !f.To.IsZero() {
 		q.To = f.To.Add(time.Duration(f.Window))

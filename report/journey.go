@@ -37,6 +37,9 @@ func (j *Journey) Validate() error {
 	if j.Name == "" {
 		return invalid("a journey needs a name")
 	}
+	if err := j.Window.check("window"); err != nil {
+		return err
+	}
 	if len(j.Stages) < 2 || len(j.Stages) > MaxStages {
 		return invalid("a journey has 2 to %d stages, not %d", MaxStages, len(j.Stages))
 	}

@@ -158,8 +158,8 @@ func randomFunnel(rng *rand.Rand) report.Funnel {
 		f.Breakdown = &report.Breakdown{Field: "channel", At: []string{"first", "last", "2"}[rng.IntN(3)], Top: 1 + rng.IntN(2)}
 	}
 	if rng.IntN(3) == 0 {
-		f.From = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
-		f.To = f.From.Add(2 * time.Hour)
+		f.From.Time = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+		f.To.Time = f.From.Add(2 * time.Hour)
 		f.Trend = report.Day
 	}
 	return f
