@@ -1,17 +1,13 @@
 package http
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/report"
@@ -132,6 +128,9 @@ func (s *Server) savedJourneyReport(w http.ResponseWriter, r *http.Request, proj
 	if err != nil {
 		return err
 	}
+	if j.Error != "" {
+		return waymark.Errorf(waymark.KindInvalid, "journey %q cannot be used: %s; replace it (PUT /api/v1/journeys/%s) or delete it", j.ID, j.Error, j.ID)
+	}
 	result, err := report.RunJourney(r.Context(), s.Store, project.ID, j.Journey, report.JourneyRange{From: from, To: to})
 	if err != nil {
 		return err
@@ -234,38 +233,14 @@ func timeParameter(r *http.Request, name string) (time.Time, error) {
 	return t, nil
 }
 
-// writeYAML answers with v as YAML: its JSON, with the same fields in the
-// same order, in YAML's block style.
+// writeYAML answers with v as YAML, as report.EncodeYAML writes it.
 func writeYAML(w http.ResponseWriter, status int, v any) error {
-	b, err := json.Marshal(v)
+	b, err := report.EncodeYAML(v)
 	if err != nil {
-		return err
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return err
-	}
-	blockStyle(&doc)
-	var out bytes.Buffer
-	enc := yaml.NewEncoder(&out)
-	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
-		return err
-	}
-	if err := enc.Close(); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/yaml")
 	w.WriteHeader(status)
-	_, err = w.Write(out.Bytes())
+	_, err = w.Write(b)
 	return err
-}
-
-// blockStyle drops the flow style and quotes that a node read from JSON
-// has; the encoder quotes the strings that need it.
-func blockStyle(n *yaml.Node) {
-	n.Style = 0
-	for _, c := range n.Content {
-		blockStyle(c)
-	}
 }
