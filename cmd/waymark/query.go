@@ -43,8 +43,8 @@ func (*queryCommand) Run(ctx context.Context, args []string) error {
 	order := fs.String("order", "", "funnel: ordered, strict or any")
 	countBy := fs.String("count-by", "", "funnel: persons, totals or sessions")
 	breakdown := fs.String("breakdown", "", "funnel: break down by a field, e.g. channel or properties.plan")
-	from := fs.String("from", "", "start of the date range, YYYY-MM-DD (UTC)")
-	to := fs.String("to", "", "end of the date range, YYYY-MM-DD (UTC, exclusive)")
+	from := fs.String("from", "", "start of the date range: a date, YYYY-MM-DD (midnight UTC), or an RFC 3339 time")
+	to := fs.String("to", "", "end of the date range, exclusive: a date, YYYY-MM-DD (midnight UTC), or an RFC 3339 time")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
