@@ -44,8 +44,8 @@ func (*queryCommand) Run(ctx context.Context, args []string) error {
 	order := fs.String("order", "", "funnel: ordered, strict or any")
 	countBy := fs.String("count-by", "", "funnel: persons, totals or sessions")
 	breakdown := fs.String("breakdown", "", "funnel: break down by a field, e.g. channel or properties.plan")
-	from := fs.String("from", "", "start of the date range, YYYY-MM-DD (UTC)")
-	to := fs.String("to", "", "end of the date range, YYYY-MM-DD (UTC, exclusive)")
+	from := fs.String("from", "", "start of the date range: a date, YYYY-MM-DD (midnight UTC), or an RFC 3339 time")
+	to := fs.String("to", "", "end of the date range, exclusive: a date, YYYY-MM-DD (midnight UTC), or an RFC 3339 time")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (*queryCommand) Run(ctx context.Context, args []string) error {
 			body = map[string]any{"journey": body}
 		}
 	}
-	for key, value := range map[string]string{"window": *window, "order": *order, "countBy": *countBy, "from": day(*from), "to": day(*to)} {
+	for key, value := range map[string]string{"window": *window, "order": *order, "countBy": *countBy, "from": *from, "to": *to} {
 		if value != "" {
 			body[key] = value
 		}
@@ -139,16 +139,9 @@ func runSavedJourney(ctx context.Context, data dataFlags, kind, id, def, from, t
 	return runQuery(ctx, data, "GET", path, nil)
 }
 
-// day turns a date into the API's time format.
-func day(s string) string {
-	if len(s) == len("2006-01-02") {
-		return s + "T00:00:00Z"
-	}
-	return s
-}
-
 // readDefinition reads a JSON or YAML file into a generic value, which then
-// goes to the API as JSON: both formats mean the same fields.
+// goes to the API as JSON: both formats mean the same fields. A file named
+// *.json, or whose text is JSON, is read as JSON.
 func readDefinition(path string, v *map[string]any) error {
 	var b []byte
 	var err error
@@ -162,13 +155,34 @@ func readDefinition(path string, v *map[string]any) error {
 	}
 	// YAML is nearly a superset of JSON, but not quite: it rejects the JSON
 	// escape \/, for one. So JSON is read as JSON.
-	if json.Valid(b) {
-		err = json.Unmarshal(b, v)
+	if strings.EqualFold(filepath.Ext(path), ".json") || json.Valid(b) {
+		err = report.DecodeJSON(b, v)
 	} else {
-		err = yaml.Unmarshal(b, v)
+		err = decodeYAMLDefinition(b, v)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// decodeYAMLDefinition reads a YAML mapping into v, with errors that say
+// where in the file and what was expected.
+func decodeYAMLDefinition(b []byte, v *map[string]any) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if len(doc.Content) == 0 {
+		return errors.New("expected a definition, found nothing")
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: expected a mapping of the definition's fields, not %s", root.Line, map[yaml.Kind]string{
+			yaml.SequenceNode: "a list", yaml.ScalarNode: "a single value", yaml.AliasNode: "an alias"}[root.Kind])
+	}
+	if err := root.Decode(v); err != nil {
+		return fmt.Errorf("line %d: expected a mapping of field names to values", root.Line)
 	}
 	return nil
 }

@@ -62,6 +62,39 @@ func TestQueryPrintsTheAPIsNumbers(t *testing.T) {
 	if table := query("--steps", "Viewed,Bought", "--window", "1d"); !strings.Contains(table, "entered 2, converted 1 (50.00%)") {
 		t.Errorf("table:\n%s", table)
 	}
+	if dated := query("--steps", "Viewed,Bought", "--from", "2026-01-01", "--to", "2026-01-02T00:00:00Z", "--json"); !sameJSONText(t, dated, api.String()) {
+		t.Errorf("query with a date range:\n%s\nAPI:\n%s", dated, api.String())
+	}
+	yamlDef := filepath.Join(t.TempDir(), "dated.yaml")
+	os.WriteFile(yamlDef, []byte("steps:\n  - touchpoints: [{event: Viewed}]\n  - touchpoints: [{event: Bought}]\nwindow: 1d\nfrom: 2026-01-01\n"), 0o600)
+	if dated := query("--def", yamlDef, "--json"); !sameJSONText(t, dated, api.String()) {
+		t.Errorf("query of YAML with an unquoted date:\n%s\nAPI:\n%s", dated, api.String())
+	}
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--steps", "Viewed,Bought", "--window", "300y"}, `window: "300y" is more than 100 years (100y), the longest duration a report takes`},
+		{[]string{"--steps", "Viewed,Bought", "--from", "yesterday"}, `from: "yesterday" is not a date (2026-09-01) or an RFC 3339 time (2026-09-01T12:00:00Z)`},
+		{[]string{"--def", write(t, "list.yaml", "- steps: []\n")}, "list.yaml: line 1: expected a mapping of the definition's fields, not a list"},
+		{[]string{"--def", write(t, "typo.yaml", "steps: []\nwindw: 1d\n")}, `unknown field "windw"; the fields here are steps, window,`},
+		{[]string{"--def", write(t, "value.yaml", "steps:\n  - touchpoints: [{where: [{field: properties.n, op: '=', value: 5}]}]\n")}, `steps[0].touchpoints[0].where[0].value: expected a string, not a number`},
+	} {
+		out, err := exec.Command(binary, append([]string{"query", "funnel", "--data", dataDir}, bad.args...)...).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), bad.want) || strings.Contains(string(out), "Go ") || strings.Contains(string(out), "report.") {
+			t.Errorf("query %v: %v\n%s\nwant an error with %s", bad.args, err, out, bad.want)
+		}
+	}
+}
+
+// write writes a file in a new temporary directory and returns its path.
+func write(t *testing.T, name, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 func sameJSONText(t *testing.T, a, b string) bool {
@@ -100,5 +133,23 @@ func TestReadDefinition(t *testing.T) {
 	}
 	if err := readDefinition(filepath.Join(t.TempDir(), "missing"), new(map[string]any)); err == nil {
 		t.Error("reading a missing file: no error")
+	}
+	for _, bad := range []struct{ file, text, want string }{
+		{"def.json", `[{"steps": []}]`, "def.json: expected an object, not a list"},
+		{"def.json", `{"steps": [],}`, "def.json: not valid JSON at line 1, column 14: invalid character '}' looking for beginning of object key string"},
+		{"def.json", ``, "def.json: expected a JSON object, found nothing"},
+		{"def.yaml", "- steps: []\n", "def.yaml: line 1: expected a mapping of the definition's fields, not a list"},
+		{"def.yaml", "funnel\n", "def.yaml: line 1: expected a mapping of the definition's fields, not a single value"},
+		{"def.yaml", "", "def.yaml: expected a definition, found nothing"},
+		{"def.yaml", "steps: [a\n", "def.yaml: line 1: did not find expected ',' or ']'"},
+	} {
+		path := filepath.Join(t.TempDir(), bad.file)
+		if err := os.WriteFile(path, []byte(bad.text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		err := readDefinition(path, new(map[string]any))
+		if err == nil || err.Error() != filepath.Dir(path)+"/"+bad.want {
+			t.Errorf("reading %q: %v, want %s", bad.text, err, bad.want)
+		}
 	}
 }
