@@ -100,6 +100,10 @@ func (f *pipelineFlags) options() (opts ingest.Options, close func(), err error)
 	return opts, func() { geo.Close() }, nil
 }
 
+// commitEvents is the most events the group-committing writer puts in one
+// commit.
+const commitEvents = 20000
+
 // serve runs the collector and API until ctx ends, then finishes the queued
 // writes before returning.
 func (f *serveFlags) serve(ctx context.Context, store storage.Store, project waymark.Project) error {
@@ -109,7 +113,7 @@ func (f *serveFlags) serve(ctx context.Context, store storage.Store, project way
 	}
 	defer closeGeo()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	writer := ingest.NewWriter(store, 20000)
+	writer := ingest.NewWriter(store, commitEvents)
 	defer writer.Close()
 	server := http.New(http.Config{Store: store, Writer: writer, Pipeline: ingest.NewPipeline(opts), Logger: logger, TrustProxy: f.trustProxy})
 
@@ -119,7 +123,11 @@ func (f *serveFlags) serve(ctx context.Context, store storage.Store, project way
 	}
 	fmt.Printf("Waymark %s serving on http://%s\n  project:   %s\n  write key: %s\n  read key:  %s\n",
 		version, listener.Addr(), project.ID, project.WriteKey, project.ReadKey)
-	if err := writeServerFile(f.data.dir, runningServer{Addr: listener.Addr().String(), PID: os.Getpid(), WriteKey: project.WriteKey, ReadKey: project.ReadKey}); err != nil {
+	projects, err := store.Projects(ctx)
+	if err != nil {
+		return err
+	}
+	if err := writeServerFile(f.data.dir, runningServer{Addr: listener.Addr().String(), PID: os.Getpid(), Projects: keysOf(projects)}); err != nil {
 		return err
 	}
 	defer os.Remove(filepath.Join(f.data.dir, serverFile))
