@@ -48,6 +48,12 @@ func TestExportEveryProject(t *testing.T) {
 			t.Fatalf("batch: %v %v", resp, err)
 		}
 	}
+	// Import goes through the running server too, into the project named.
+	late := filepath.Join(t.TempDir(), "late.ndjson")
+	os.WriteFile(late, []byte(`{"type":"track","messageId":"s3","anonymousId":"v1","event":"Product Viewed"}`+"\n"), 0o600)
+	if out, _ := runWaymark(t, true, "import", "--data", dataDir, "--project", "shop", late); !strings.Contains(out, "imported 1 events") {
+		t.Errorf("import into shop said %q", out)
+	}
 	exports := [][]string{nil, {"--rejected"}, {"--project", "shop"}, {"--project", "shop", "--rejected"}}
 	live := map[string]string{}
 	for _, args := range exports {
@@ -72,9 +78,9 @@ func TestExportEveryProject(t *testing.T) {
 		return ids
 	}
 	for args, want := range map[string]string{
-		"":                          "[default/d1 default/d2 shop/s1]",
+		"":                          "[default/d1 default/d2 shop/s1 shop/s3]",
 		"--rejected":                "[default/d3 shop/s2]",
-		"--project shop":            "[shop/s1]",
+		"--project shop":            "[shop/s1 shop/s3]",
 		"--project shop --rejected": "[shop/s2]",
 	} {
 		if got := strings.Join(lines(live[args]), " "); "["+got+"]" != want {
@@ -91,10 +97,10 @@ func TestExportEveryProject(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "export.ndjson")
 	os.WriteFile(file, []byte(live[""]), 0o600)
 	other := filepath.Join(t.TempDir(), "other")
-	if out, _ := runWaymark(t, true, "import", "--data", other, file); !strings.Contains(out, "imported 3 events, 0 duplicates skipped, 0 rejected") {
+	if out, _ := runWaymark(t, true, "import", "--data", other, file); !strings.Contains(out, "imported 4 events, 0 duplicates skipped, 0 rejected") {
 		t.Errorf("import of the export said %q", out)
 	}
-	if out, _ := runWaymark(t, true, "export", "--data", other); fmt.Sprint(lines(out)) != "[default/d1 default/d2 default/s1]" {
+	if out, _ := runWaymark(t, true, "export", "--data", other); fmt.Sprint(lines(out)) != "[default/d1 default/d2 default/s1 default/s3]" {
 		t.Errorf("export of the import:\n%s", out)
 	}
 }

@@ -45,6 +45,14 @@ func (q *queryFlags) register(fs *flag.FlagSet, rows string) {
 	})
 }
 
+// dateRange is the --from and --to of reports.
+type dateRange struct{ from, to string }
+
+func (d *dateRange) register(fs *flag.FlagSet) {
+	fs.StringVar(&d.from, "from", "", "start of the date range, YYYY-MM-DD (UTC)")
+	fs.StringVar(&d.to, "to", "", "end of the date range, YYYY-MM-DD (UTC, exclusive)")
+}
+
 // call sends one request to the API.
 func (q *queryFlags) call(ctx context.Context, method, path string, request []byte) ([]byte, error) {
 	return runQuery(ctx, apiOptions{data: q.data, project: q.project}, method, path, request)

@@ -26,8 +26,8 @@ func queryFunnel(ctx context.Context, args []string) error {
 	order := fs.String("order", "", "ordered, strict or any")
 	countBy := fs.String("count-by", "", "persons, totals or sessions")
 	breakdown := fs.String("breakdown", "", "break down by a field, e.g. channel or properties.plan")
-	from := fs.String("from", "", "start of the date range, YYYY-MM-DD (UTC)")
-	to := fs.String("to", "", "end of the date range, YYYY-MM-DD (UTC, exclusive)")
+	var dates dateRange
+	dates.register(fs)
 	rows := fs.String("rows", "steps", "what a CSV row is: steps, or trend (the periods of the definition's trend)")
 	var drill report.Drill
 	fs.IntVar(&drill.Step, "persons", 0, "list the persons behind step N (from 1) instead of the funnel, by --outcome")
@@ -57,7 +57,7 @@ func queryFunnel(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	for key, value := range map[string]string{"window": *window, "order": *order, "countBy": *countBy, "from": day(*from), "to": day(*to)} {
+	for key, value := range map[string]string{"window": *window, "order": *order, "countBy": *countBy, "from": day(dates.from), "to": day(dates.to)} {
 		if value != "" {
 			funnel[key] = value
 		}

@@ -20,8 +20,8 @@ func queryJourney(ctx context.Context, args []string) error {
 	q.register(fs, "stage (--rows flows: per flow between stages, stages numbered from 1, 0 the entry)")
 	def := fs.String("def", "", "the journey definition, a JSON or YAML file (docs/reports.md); - reads standard input")
 	id := fs.String("id", "", "run the saved journey with this id (waymark journeys list) instead of --def")
-	from := fs.String("from", "", "start of the date range, YYYY-MM-DD (UTC)")
-	to := fs.String("to", "", "end of the date range, YYYY-MM-DD (UTC, exclusive)")
+	var dates dateRange
+	dates.register(fs)
 	rows := fs.String("rows", "stages", "what a CSV row is: stages or flows")
 	if err := noArguments(fs, args); err != nil {
 		return err
@@ -35,7 +35,7 @@ func queryJourney(ctx context.Context, args []string) error {
 	case *id != "" && *def != "":
 		return fmt.Errorf("give --def or --id, not both")
 	case *id != "":
-		answer, err = runSavedJourney(ctx, q, *id, *from, *to)
+		answer, err = runSavedJourney(ctx, q, *id, dates)
 	case *def == "":
 		return fmt.Errorf("name the journey: --def FILE or --id ID")
 	default:
@@ -46,7 +46,7 @@ func queryJourney(ctx context.Context, args []string) error {
 		if _, ok := body["journey"]; !ok {
 			body = map[string]any{"journey": body}
 		}
-		for key, value := range map[string]string{"from": day(*from), "to": day(*to)} {
+		for key, value := range map[string]string{"from": day(dates.from), "to": day(dates.to)} {
 			if value != "" {
 				body[key] = value
 			}
@@ -62,14 +62,14 @@ func queryJourney(ctx context.Context, args []string) error {
 }
 
 // runSavedJourney runs the journey saved under id over the date range.
-func runSavedJourney(ctx context.Context, q queryFlags, id, from, to string) ([]byte, error) {
+func runSavedJourney(ctx context.Context, q queryFlags, id string, dates dateRange) ([]byte, error) {
 	path := "/api/v1/journeys/" + url.PathEscape(id) + "/report"
 	v := url.Values{}
-	if from != "" {
-		v.Set("from", from)
+	if dates.from != "" {
+		v.Set("from", dates.from)
 	}
-	if to != "" {
-		v.Set("to", to)
+	if dates.to != "" {
+		v.Set("to", dates.to)
 	}
 	if len(v) > 0 {
 		path += "?" + v.Encode()
