@@ -80,7 +80,8 @@ func openStoreFor(ctx context.Context, opts apiOptions) (storage.Store, error) {
 	return openDuckDB(ctx, path, duckdb.Options{})
 }
 
-// serveInProcess serves the API over store to a client in this process.
+// serveInProcess serves the API over store to a client in this process,
+// which closes store when it closes.
 func serveInProcess(ctx context.Context, store storage.Store, opts apiOptions) (*apiClient, error) {
 	if opts.create {
 		if _, _, err := defaultProject(ctx, store, os.Getenv("WAYMARK_WRITE_KEY"), os.Getenv("WAYMARK_READ_KEY")); err != nil {
@@ -89,6 +90,10 @@ func serveInProcess(ctx context.Context, store storage.Store, opts apiOptions) (
 	}
 	projects, err := store.Projects(ctx)
 	if err != nil {
+		return nil, err
+	}
+	c := &apiClient{base: "http://waymark", projects: keysOf(projects)}
+	if err := c.choose(opts.project, opts.data.where()); err != nil {
 		return nil, err
 	}
 	config := http.Config{Store: store, Pipeline: ingest.NewPipeline(opts.ingest), Logger: slog.Default()}
@@ -101,22 +106,14 @@ func serveInProcess(ctx context.Context, store storage.Store, opts apiOptions) (
 	server := &nethttp.Server{Handler: http.New(config).Handler()}
 	go server.Serve(listener)
 	transport := &nethttp.Transport{DialContext: listener.dial}
-	c := &apiClient{
-		client:   &nethttp.Client{Transport: transport},
-		base:     "http://waymark",
-		projects: keysOf(projects),
-		close: func() error {
-			transport.CloseIdleConnections()
-			server.Close()
-			if writer != nil {
-				writer.Close()
-			}
-			return store.Close()
-		},
-	}
-	if err := c.choose(opts.project, opts.data.where()); err != nil {
-		c.close()
-		return nil, err
+	c.client = &nethttp.Client{Transport: transport}
+	c.close = func() error {
+		transport.CloseIdleConnections()
+		server.Close()
+		if writer != nil {
+			writer.Close()
+		}
+		return store.Close()
 	}
 	return c, nil
 }
