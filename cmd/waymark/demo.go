@@ -79,3 +79,13 @@ func (*demoCommand) Run(ctx context.Context, args []string) error {
 	}
 	return flags.serve(ctx, store, project)
 }
+
+func countTrue(flags []bool) int {
+	n := 0
+	for _, f := range flags {
+		if f {
+			n++
+		}
+	}
+	return n
+}

@@ -66,7 +66,7 @@ func listJourneys(ctx context.Context, args []string) error {
 	} else if len(rest) > 0 {
 		return fmt.Errorf("journeys list takes no arguments, not %q", rest)
 	}
-	answer, err := runQuery(ctx, data, "GET", "/api/v1/journeys", nil)
+	answer, err := runQuery(ctx, apiOptions{data: data}, "GET", "/api/v1/journeys", nil)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func showJourney(ctx context.Context, args []string) error {
 	if *format != "yaml" && *format != "json" {
 		return fmt.Errorf("--format %q: use yaml or json", *format)
 	}
-	answer, err := runQuery(ctx, data, "GET", journeyPath(ids[0])+"?format="+*format, nil)
+	answer, err := runQuery(ctx, apiOptions{data: data}, "GET", journeyPath(ids[0])+"?format="+*format, nil)
 	if err != nil {
 		return err
 	}
@@ -330,7 +330,7 @@ func exportJourneys(ctx context.Context, args []string) error {
 	if *format != "yaml" && *format != "json" {
 		return fmt.Errorf("--format %q: use yaml or json", *format)
 	}
-	api, err := openAPI(ctx, data, false)
+	api, err := openAPI(ctx, apiOptions{data: data})
 	if err != nil {
 		return err
 	}
@@ -423,7 +423,7 @@ func openForChanges(ctx context.Context, fs *flag.FlagSet, args []string, missin
 	if len(names) == 0 {
 		return nil, nil, errors.New(missing)
 	}
-	api, err := openAPI(ctx, data, true)
+	api, err := openAPI(ctx, apiOptions{data: data, write: true})
 	return api, names, err
 }
 

@@ -153,3 +153,78 @@ func TestReadDefinition(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryFormats runs each kind of query over two visitors, one of whom
+// buys an hour after viewing, and checks every format against the numbers
+// worked out by hand.
+func TestQueryFormats(t *testing.T) {
+	dataDir, files := t.TempDir(), t.TempDir()
+	events := filepath.Join(files, "events.ndjson")
+	os.WriteFile(events, []byte(`{"type":"track","messageId":"1","anonymousId":"a1","event":"Viewed","timestamp":"2026-01-01T10:00:00Z"}
+{"type":"identify","messageId":"2","anonymousId":"a1","userId":"ada","timestamp":"2026-01-01T10:05:00Z","traits":{"plan":"pro","company":{"name":"Acme"}}}
+{"type":"track","messageId":"3","userId":"ada","event":"Bought","timestamp":"2026-01-01T11:00:00Z"}
+{"type":"track","messageId":"4","anonymousId":"b1","event":"Viewed","timestamp":"2026-01-01T10:00:00Z"}
+`), 0o600)
+	runWaymark(t, true, "import", "--data", dataDir, events)
+	journey := filepath.Join(files, "journey.yaml")
+	os.WriteFile(journey, []byte("name: Buying\nstages:\n  - {name: Seen, touchpoints: [{event: Viewed}]}\n  - {name: Paid, touchpoints: [{event: Bought}]}\n"), 0o600)
+
+	funnel := []string{"query", "funnel", "--steps", "Viewed,Bought", "--window", "1d"}
+	tests := []struct {
+		name string
+		args []string
+		want string // the whole standard output, or with a leading "~" a part of it
+	}{
+		{"funnel csv", append(funnel, "--format", "csv"), `step,name,optional,count,conversionFromPrevious,conversionFromFirst,dropOff,inProgress,medianTimeFromPrevious,medianTimeFromFirst
+1,Viewed,false,2,1,1,0,0,,0
+2,Bought,false,1,0.5,0.5,1,0,3600,3600
+`},
+		{"funnel table", funnel, "~  2 Bought      1         50.00%      50.00%        1            0                       1.0h\n\nentered 2, converted 1 (50.00%)"},
+		{"funnel json", append(funnel, "--format", "json"), `~"conversion": 0.5,`},
+		{"funnel --json", append(funnel, "--json"), `~"conversion": 0.5,`},
+		{"funnel breakdown csv", append(funnel, "--breakdown", "properties.plan", "--format", "csv"), `breakdown,step,name,optional,count,conversionFromPrevious,conversionFromFirst,dropOff,inProgress,medianTimeFromPrevious,medianTimeFromFirst
+(none),1,Viewed,false,2,1,1,0,0,,0
+(none),2,Bought,false,1,0.5,0.5,1,0,3600,3600
+`},
+		{"reached", append(funnel, "--persons", "2"), "ada\n\npersons 1 to 1 of 1\n"},
+		{"dropped csv", append(funnel, "--persons", "2", "--outcome", "dropped", "--format", "csv"), "person\nb1\n"},
+		{"in progress", append(funnel, "--persons", "2", "--outcome", "in_progress"), "no persons here (of 0)\n"},
+		{"a page", append(funnel, "--persons", "1", "--limit", "1"), "ada\n\npersons 1 to 1 of 2; --offset 1 for more\n"},
+		{"the next page", append(funnel, "--persons", "1", "--limit", "1", "--offset", "1"), "b1\n\npersons 2 to 2 of 2\n"},
+		{"drill-down json", append(funnel, "--persons", "1", "--json"), `~"persons": [
+    "ada",
+    "b1"
+  ],`},
+		{"journey stages csv", []string{"query", "journey", "--def", journey, "--format", "csv"}, `stage,name,reached,entered,dropOff,movedOn,medianTimeInStage
+1,Seen,2,2,1,0.5,3600
+2,Paid,1,0,1,0,
+`},
+		{"journey flows csv", []string{"query", "journey", "--def", journey, "--format", "csv", "--rows", "flows"}, `from,fromName,to,toName,persons,skip,medianTime
+0,(entry),1,Seen,2,false,0
+1,Seen,2,Paid,1,false,3600
+`},
+		{"journey table", []string{"query", "journey", "--def", journey}, "~  Seen -> Paid: 1\n\npersons 2; conversion first to last stage 50.00%"},
+		{"person", []string{"query", "person", "a1"}, `id                   ada
+ids                  ["a1","ada"]
+traits.company.name  Acme
+traits.plan          pro
+firstSeen            2026-01-01T10:00:00Z
+lastSeen             2026-01-01T11:00:00Z
+`},
+		{"person csv", []string{"query", "person", "ada", "--format", "csv"}, `id,ids,traits.company.name,traits.plan,firstSeen,lastSeen
+ada,"[""a1"",""ada""]",Acme,pro,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z
+`},
+		{"person json", []string{"query", "person", "--format", "json", "b1"}, `~"id": "b1",`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _ := runWaymark(t, true, append(tt.args, "--data", dataDir)...)
+			if part, ok := strings.CutPrefix(tt.want, "~"); ok && !strings.Contains(got, part) || !ok && got != tt.want {
+				t.Errorf("waymark %s:\n%s\nwant\n%s", strings.Join(tt.args, " "), got, tt.want)
+			}
+		})
+	}
+	if _, errOut := runWaymark(t, false, "query", "person", "nobody", "--data", dataDir); !strings.Contains(errOut, `no person with id "nobody"`) {
+		t.Errorf("unknown person: %s", errOut)
+	}
+}
