@@ -2,7 +2,10 @@ package columnar
 
 import (
 	"context"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/waymark-analytics/waymark/report"
@@ -164,7 +167,11 @@ type partPlan struct {
 	values     map[uint32]string // breakdown values copied out, by code
 }
 
-// lut is a column test's touchpoint bits by code, filled as codes come up.
+// eagerLookups is the dict size up to which a lookup table is filled at
+// once; larger ones fill as codes come up.
+const eagerLookups = 1 << 12
+
+// lut is a column test's touchpoint bits by code.
 type lut struct {
 	all   uint64
 	test  *columnTest
@@ -174,7 +181,7 @@ type lut struct {
 }
 
 func (l *lut) get(code uint32) uint64 {
-	if !l.known[code] {
+	if l.known != nil && !l.known[code] {
 		v := l.d.at(code)
 		bits := l.all
 		for _, bc := range l.test.conds {
@@ -192,7 +199,14 @@ func (c *compiled) on(p *part) *partPlan {
 	for i := range c.columns {
 		ct := &c.columns[i]
 		d := p.dicts[ct.field]
-		pp.columns = append(pp.columns, lut{all: c.all, test: ct, d: d, bits: make([]uint64, d.len()), known: make([]bool, d.len())})
+		l := lut{all: c.all, test: ct, d: d, bits: make([]uint64, d.len()), known: make([]bool, d.len())}
+		if d.len() <= eagerLookups { // small dicts: all codes now, no checks per row
+			for code := range d.len() {
+				l.get(uint32(code))
+			}
+			l.known = nil
+		}
+		pp.columns = append(pp.columns, l)
 	}
 	keyCode := func(object int, key string) int64 {
 		d := p.objects[object].keys
@@ -367,41 +381,160 @@ type view struct {
 
 func (v *view) hits(ctx context.Context, q report.Query, fn func(*report.Person) error) error {
 	c := compile(q)
-	seg, mem := v.seg, v.mem
-	sp, mp := c.on(&seg.part), c.on(mem)
+	seg := v.seg
+	workers := min(runtime.GOMAXPROCS(0), maxWorkers)
+	if len(seg.persons) < parallelPersons {
+		workers = 1
+	}
+	if workers == 1 {
+		if err := v.scan(ctx, c, 0, len(seg.persons), fn); err != nil {
+			return err
+		}
+		return v.scanDirty(c, fn)
+	}
+	// Workers scan chunks of persons into batches; this goroutine hands
+	// the batches' persons to fn, which need not be safe for concurrent use.
+	var next atomic.Int64
+	batches := make(chan *batch, 2*workers)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := range workers {
+		wg.Go(func() {
+			for {
+				lo := int(next.Add(int64(chunkPersons))) - chunkPersons
+				if lo >= len(seg.persons) {
+					return
+				}
+				b := &batch{}
+				err := v.scan(ctx, c, lo, min(lo+chunkPersons, len(seg.persons)), b.add)
+				if err != nil {
+					errs[w] = err
+					cancel()
+					return
+				}
+				select {
+				case batches <- b:
+				case <-ctx.Done():
+					return
+				}
+			}
+		})
+	}
+	go func() { wg.Wait(); close(batches) }()
+	var err error
+	for b := range batches {
+		if err == nil {
+			err = b.each(fn)
+			if err != nil {
+				cancel()
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	if err := v.scanDirty(c, fn); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// Persons are scanned in chunks by up to maxWorkers goroutines, when there
+// are enough of them. Tests make the chunks small.
+var (
+	chunkPersons    = 8192
+	parallelPersons = 4 * chunkPersons
+)
+
+const maxWorkers = 8
+
+// batch is the persons one chunk found, their hits in one slice.
+type batch struct {
+	ids  []string
+	ends []int // ends[i]: where person i's hits end
+	hits []report.Hit
+}
+
+func (b *batch) add(p *report.Person) error {
+	b.ids = append(b.ids, p.ID)
+	b.hits = append(b.hits, p.Hits...)
+	b.ends = append(b.ends, len(b.hits))
+	return nil
+}
+
+func (b *batch) each(fn func(*report.Person) error) error {
+	var p report.Person
+	start := 0
+	for i, id := range b.ids {
+		p.ID, p.Hits = id, b.hits[start:b.ends[i]]
+		if err := fn(&p); err != nil {
+			return err
+		}
+		start = b.ends[i]
+	}
+	return nil
+}
+
+// scan passes to fn the segment's persons lo to hi whose rows no identity
+// change or memtable row touches.
+func (v *view) scan(ctx context.Context, c *compiled, lo, hi int, fn func(*report.Person) error) error {
+	seg := v.seg
+	sp := c.on(&seg.part)
 	needAll := len(c.traitKeys) > 0
 	pr := &personRows{c: c}
 	if needAll {
 		pr.traits = report.Traits{}
 	}
-	for p := range seg.persons {
+	for p := lo; p < hi; p++ {
 		if p%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		if v.rt.expand[p] {
 			continue
 		}
-		lo, hi := int(seg.personStart[p]), int(seg.personStart[p+1])
-		a, b := lo+firstAtOrAfter(seg.time[lo:hi], c.from), lo+firstAtOrAfter(seg.time[lo:hi], c.to)
+		first, end := int(seg.personStart[p]), int(seg.personStart[p+1])
+		a, b := first+firstAtOrAfter(seg.time[first:end], c.from), first+firstAtOrAfter(seg.time[first:end], c.to)
 		if a == b {
 			continue
 		}
 		pr.out.ID, pr.out.Hits = seg.persons[p], pr.out.Hits[:0]
 		for r := a; r < b; r++ {
-			pr.hit(sp, r, seg.time[r], r-lo)
+			pr.hit(sp, r, seg.time[r], r-first)
 		}
 		if len(pr.out.Hits) == 0 {
 			continue
 		}
 		if needAll {
 			clear(pr.traits)
-			for r := lo; r < hi; r++ {
+			for r := first; r < end; r++ {
 				sp.applyTraits(r, pr.traits)
 			}
 		}
 		if err := pr.finish(fn); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// scanDirty passes to fn the persons whose rows come from several places.
+func (v *view) scanDirty(c *compiled, fn func(*report.Person) error) error {
+	if len(v.rt.dirty) == 0 {
+		return nil
+	}
+	seg, mem := v.seg, v.mem
+	sp, mp := c.on(&seg.part), c.on(mem)
+	needAll := len(c.traitKeys) > 0
+	pr := &personRows{c: c}
+	if needAll {
+		pr.traits = report.Traits{}
 	}
 	for _, d := range v.rt.dirty {
 		pr.out.ID, pr.out.Hits = d.id, pr.out.Hits[:0]
@@ -426,7 +559,7 @@ func (v *view) hits(ctx context.Context, q report.Query, fn func(*report.Person)
 			return err
 		}
 	}
-	return ctx.Err()
+	return nil
 }
 
 // firstAtOrAfter returns the index of the first time at or after t in
