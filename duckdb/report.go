@@ -7,6 +7,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/report"
 	"github.com/waymark-analytics/waymark/storage"
 )
@@ -15,7 +16,7 @@ import (
 var dialect = storage.Dialect{
 	Param:    "$%s",
 	Column:   "coalesce(%s, '')",
-	Member:   "coalesce(list_filter(%[1]s_texts, (member, i) -> %[1]s_names[i] = %[2]s)[-1], '')",
+	Member:   "coalesce(%[1]s_texts[list_position(%[1]s_names, %[2]s)], '')",
 	Contains: "contains(%s, %s)",
 	Matches:  "regexp_matches(%s, %s)",
 	In:       "list_contains(%[2]s, %[1]s)",
@@ -27,11 +28,19 @@ var hitsQuery = template.Must(template.New("Hits").Parse(queries.Get("Hits")))
 
 // Hits implements report.Source.
 func (s *Store) Hits(ctx context.Context, q report.Query, fn func(p *report.Person) error) error {
-	return storage.PersonHits(ctx, q, s.eventHits, s.identifyTraits, fn)
+	return storage.PersonHits(ctx, q, s.eventHits, s.persons(), fn)
+}
+
+// persons reads what person fields need.
+func (s *Store) persons() storage.Persons {
+	return storage.Persons{Traits: s.identifyTraits, Acquisitions: s.acquisitions}
 }
 
 // eventHits runs a query without person fields.
 func (s *Store) eventHits(ctx context.Context, q report.Query, fn func(p *report.Person) error) error {
+	if err := s.requires(membersVersion); err != nil {
+		return err
+	}
 	query, params, err := storage.CompileHits(&q, &dialect, hitsQuery)
 	if err != nil {
 		return err
@@ -67,4 +76,13 @@ func (s *Store) identifyTraits(ctx context.Context, project string, fn func(pers
 		return err
 	}
 	return storage.ScanTraits(rows, fn)
+}
+
+// acquisitions implements storage.Acquisitions.
+func (s *Store) acquisitions(ctx context.Context, project string, fn func(person string, a *waymark.Acquisition) error) error {
+	rows, err := s.db.QueryContext(ctx, queries.Get("Acquisitions"), sql.Named("project", project))
+	if err != nil {
+		return err
+	}
+	return storage.ScanAcquisitions(rows, fn)
 }
