@@ -93,8 +93,16 @@ func (*queryCommand) Run(ctx context.Context, args []string) error {
 	return printAnswer(kind, answer, *asJSON)
 }
 
-// printAnswer prints a report's answer as a table, or as the API's JSON.
+// printAnswer prints a report's answer as a table, or as the API's JSON,
+// and its warnings to standard error.
 func printAnswer(kind string, answer []byte, asJSON bool) error {
+	var warned struct{ Warnings []string }
+	if err := json.Unmarshal(answer, &warned); err != nil {
+		return err
+	}
+	for _, w := range warned.Warnings {
+		fmt.Fprintln(os.Stderr, "warning: "+w)
+	}
 	if asJSON {
 		var out bytes.Buffer
 		json.Indent(&out, answer, "", "  ")
