@@ -48,9 +48,12 @@ func (d *catalogDelta) add(e *waymark.Event, f *storage.Flat) {
 	}
 	c.events++
 	c.first, c.last = earliest(c.first, f.Timestamp), latest(c.last, f.Timestamp)
-	for object, names := range map[string][]string{"properties": f.PropertiesNames, "traits": f.TraitsNames} {
-		for _, key := range names {
-			k := catalogKey{ce, object, key}
+	for _, object := range [...]struct {
+		name string
+		keys []string
+	}{{"properties", f.PropertiesNames}, {"traits", f.TraitsNames}} {
+		for _, key := range object.keys {
+			k := catalogKey{ce, object.name, key}
 			if _, ok := d.keys[k]; !ok {
 				d.keyAt = append(d.keyAt, k)
 			}
