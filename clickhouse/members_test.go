@@ -30,65 +30,27 @@ var membersCases = []string{
 	`{}`, `[{"plan":"pro"}]`, `null`, ``, `"text"`,
 }
 
-// TestMembersOfRowsFromBefore inserts events without their members, as
-// they were stored before migration 0003 and as older collectors still
-// send them: the columns' defaults must read every member as report.Members
-// does, at any depth.
-func TestMembersOfRowsFromBefore(t *testing.T) {
+// TestRowsFromBefore inserts events without their members, as they were
+// stored before migration 0003 and as older collectors still send them,
+// beside events written now: the columns' defaults must read every member
+// as report.Members does, at any depth. Then it runs migration 0004 as on
+// a database that predates it: the catalog it builds counts every event
+// once.
+func TestRowsFromBefore(t *testing.T) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(3, 4))
 	objects := slices.Clone(membersCases)
 	for range 300 {
 		objects = append(objects, string(storagetest.RandomObject(rng)))
 	}
-	for name, dsn := range servers(t) {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			s := freshDatabase(dsn)(t).Must(t).(*Store)
-			batch, err := s.conn.PrepareBatch(ctx, "INSERT INTO events (seq, project_id, message_id, type, distinct_id, timestamp, received_at, properties, traits)")
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, object := range objects {
-				traits := objects[(i+1)%len(objects)]
-				if err := batch.Append(int64(i), "p", fmt.Sprint("m", i), "track", "a", int64(i), int64(i), object, traits); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := batch.Send(); err != nil {
-				t.Fatal(err)
-			}
-			rows, err := s.conn.Query(ctx, "SELECT seq, properties_names, properties_texts, traits_names, traits_texts FROM events ORDER BY seq")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			n := 0
-			for ; rows.Next(); n++ {
-				var seq int64
-				var got [4][]string
-				if err := rows.Scan(&seq, &got[0], &got[1], &got[2], &got[3]); err != nil {
-					t.Fatal(err)
-				}
-				for k, object := range []string{objects[seq], objects[(int(seq)+1)%len(objects)]} {
-					names, texts := report.Members([]byte(object))
-					if fmt.Sprintf("%q %q", got[2*k], got[2*k+1]) != fmt.Sprintf("%q %q", names, texts) {
-						t.Errorf("members of %s:\n got %q %q\nwant %q %q", object, got[2*k], got[2*k+1], names, texts)
-					}
-				}
-			}
-			if err := rows.Err(); err != nil || n != len(objects) {
-				t.Fatalf("read %d rows, %v; want %d", n, err, len(objects))
-			}
-		})
+	at := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+	var events []waymark.Event
+	for i, object := range objects {
+		events = append(events, waymark.Event{ProjectID: "p", MessageID: fmt.Sprint("m", i), Type: waymark.Track,
+			Name: []string{"Buy", "View"}[i%2], AnonymousID: "a", Timestamp: at.Add(time.Duration(i) * time.Minute),
+			ReceivedAt: at, Properties: json.RawMessage(object), Traits: json.RawMessage(objects[(i+1)%len(objects)])})
 	}
-}
-
-// TestCatalogBuiltFromRowsBefore stores events, some without members as
-// before migration 0003, then runs migration 0004 as on a database that
-// predates it: the catalog it builds counts every event once.
-func TestCatalogBuiltFromRowsBefore(t *testing.T) {
-	ctx := context.Background()
+	const written = 5 // by the writer; the rest as rows from before
 	for name, dsn := range servers(t) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -105,28 +67,48 @@ DROP TABLE {{table "catalog"}};
 			if err := s.execDDL(ctx, ddl, undo); err != nil {
 				t.Fatal(err)
 			}
-			at := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
-			var events []waymark.Event
-			for i, object := range membersCases {
-				events = append(events, waymark.Event{ProjectID: "p", MessageID: fmt.Sprint("m", i), Type: waymark.Track,
-					Name: []string{"Buy", "View"}[i%2], AnonymousID: "a", Timestamp: at.Add(time.Duration(i) * time.Minute),
-					ReceivedAt: at, Properties: json.RawMessage(object)})
-			}
-			if _, err := s.Write(ctx, events[:5], nil); err != nil {
+			if _, err := s.Write(ctx, events[:written], nil); err != nil {
 				t.Fatal(err)
 			}
-			batch, err := s.conn.PrepareBatch(ctx, "INSERT INTO events (seq, project_id, message_id, type, name, distinct_id, timestamp, received_at, properties)")
+			batch, err := s.conn.PrepareBatch(ctx, "INSERT INTO events (seq, project_id, message_id, type, name, distinct_id, timestamp, received_at, properties, traits)")
 			if err != nil {
 				t.Fatal(err)
 			}
-			for i, e := range events[5:] {
-				if err := batch.Append(int64(i+1), e.ProjectID, e.MessageID, string(e.Type), e.Name, e.AnonymousID, micros(e.Timestamp), micros(e.ReceivedAt), string(e.Properties)); err != nil {
+			for i, e := range events[written:] {
+				if err := batch.Append(int64(i+1), e.ProjectID, e.MessageID, string(e.Type), e.Name, e.AnonymousID,
+					micros(e.Timestamp), micros(e.ReceivedAt), string(e.Properties), string(e.Traits)); err != nil {
 					t.Fatal(err)
 				}
 			}
 			if err := batch.Send(); err != nil {
 				t.Fatal(err)
 			}
+
+			rows, err := s.conn.Query(ctx, "SELECT message_id, properties_names, properties_texts, traits_names, traits_texts FROM events")
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for ; rows.Next(); n++ {
+				var id string
+				var got [4][]string
+				if err := rows.Scan(&id, &got[0], &got[1], &got[2], &got[3]); err != nil {
+					t.Fatal(err)
+				}
+				var i int
+				fmt.Sscanf(id, "m%d", &i)
+				for k, object := range []json.RawMessage{events[i].Properties, events[i].Traits} {
+					names, texts := report.Members(object)
+					if fmt.Sprintf("%q %q", got[2*k], got[2*k+1]) != fmt.Sprintf("%q %q", names, texts) {
+						t.Errorf("members of %s:\n got %q %q\nwant %q %q", object, got[2*k], got[2*k+1], names, texts)
+					}
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil || n != len(events) {
+				t.Fatalf("read %d rows, %v; want %d", n, err, len(events))
+			}
+
 			catalog, err := migrations.ReadFile("migrations/0004_catalog.sql")
 			if err != nil {
 				t.Fatal(err)

@@ -27,7 +27,7 @@ func testCatalogReference(t *testing.T, open Opener, seed uint64) {
 	graph := identity.NewGraph()
 	ref := &report.Reference{PersonOf: graph.Person}
 	stored := map[string]bool{}
-	for _, batch := range randomHitEvents(rng, 300) {
+	for _, batch := range randomHitEvents(rng, 500) {
 		for i := range batch {
 			e := batch[i]
 			if stored[e.ProjectID+"/"+e.MessageID] {
@@ -62,7 +62,7 @@ func compareCatalogs(t *testing.T, s storage.Store, ref *report.Reference, rng *
 	}
 	fields := append([]report.Field{"name", "type", "channel", "path", "properties.plan", "properties.n", "properties.deep",
 		"traits.plan", "person.plan", "person.title", "properties.missing"}, report.AcquisitionFields()...)
-	for range 40 {
+	for range 60 {
 		q := report.ValuesQuery{Field: pick(rng, fields), Event: pick(rng, []string{"", "", "Buy", "Home", "caf\u00e9", "none"}),
 			Prefix: pick(rng, []string{"", "", "p", "P", "g", "2026", "/b", "x"}), Limit: pick(rng, []int{0, 1, 3})}
 		got, err := s.FieldValues(ctx, "p", q)

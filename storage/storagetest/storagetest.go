@@ -48,7 +48,7 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener) {
 	}
 	seeded("IdentityMatchesReference", 12, testIdentityReference)
 	seeded("HitsMatchReference", 4, testHitsReference)
-	seeded("CatalogMatchesReference", 2, testCatalogReference)
+	seeded("CatalogMatchesReference", 1, testCatalogReference)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
