@@ -97,6 +97,25 @@ func write(t *testing.T, name, text string) string {
 	return path
 }
 
+// TestQueryWarns prints a report's warnings to standard error, the numbers
+// to standard output.
+func TestQueryWarns(t *testing.T) {
+	dataDir := t.TempDir()
+	startServer(t, dataDir).stop(t) // a project without events
+	cmd := exec.Command(binary, "query", "funnel", "--data", dataDir, "--steps", "Trial Startd,Paid")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("query: %v\n%s%s", err, stdout.String(), stderr.String())
+	}
+	if want := "warning: no events yet: see docs/api.md to send the first one\n"; stderr.String() != want {
+		t.Errorf("standard error %q, want %q", stderr.String(), want)
+	}
+	if !strings.Contains(stdout.String(), "entered 0, converted 0") {
+		t.Errorf("standard output:\n%s", stdout.String())
+	}
+}
+
 func sameJSONText(t *testing.T, a, b string) bool {
 	var x, y any
 	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
