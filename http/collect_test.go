@@ -418,6 +418,14 @@ func TestIngestBadMessageAlone(t *testing.T) {
 			payload:  "{\"type\":\"track\",\"event\":\"\uFFFD\",\"messageId\":\"ajs-1\",\"anonymousId\":\"anon-1\",\"writeKey\":\"" + writeKey + "\"}",
 		},
 		{
+			name:     "analytics.js text/plain batch with invalid UTF-8 before its writeKey",
+			path:     "/v1/b",
+			body:     strings.TrimSuffix(batch("ajsb", "{\"type\":\"track\",\"messageId\":\"ajsb-2\",\"anonymousId\":\"anon-1\",\"event\":\"\xed\xa0\x80\"}"), "}") + `,"writeKey":"` + writeKey + `"}`,
+			setup:    []func(*http.Request){textPlain},
+			accepted: []string{"ajsb-1", "ajsb-3"},
+			rejected: []ingest.Rejected{{Index: 1, MessageID: "ajsb-2", Reason: "message is not valid JSON: invalid UTF-8 in string at byte 69"}},
+		},
+		{
 			name:     "analytics.js text/plain body nested too deeply before its writeKey",
 			path:     "/v1/t",
 			body:     strings.TrimSuffix(deep("ajs-2"), "}") + `,"writeKey":"` + writeKey + `"}`,
