@@ -9,7 +9,7 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	storagetest.Run(t, opener)
+	storagetest.Run(t, opener, storagetest.Full)
 }
 
 // opener opens a new database file for the conformance suite.
