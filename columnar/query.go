@@ -2,6 +2,7 @@ package columnar
 
 import (
 	"context"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -424,6 +425,11 @@ func (pr *personRows) hit(pp *partPlan, r int, t int64, i int) {
 	h := report.Hit{Time: time.UnixMicro(t).UTC(), Seq: int64(i), Mask: m}
 	if pr.c.breakdown.kind != noBreakdown {
 		h.Value = pp.value(r)
+	}
+	if pr.c.q.Revenue {
+		if v := pp.p.revenue[r]; !math.IsNaN(v) {
+			h.Revenue = v
+		}
 	}
 	pr.out.Hits = append(pr.out.Hits, h)
 }
