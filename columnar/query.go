@@ -418,10 +418,13 @@ func (pr *personRows) finish(fn func(*report.Person) error) error {
 // hit adds row r of pp as a hit when it is one; i orders it among the
 // person's rows.
 func (pr *personRows) hit(pp *partPlan, r int, t int64, i int) {
-	m := pp.mask(r)
-	if m == 0 && !pr.c.q.AllEvents {
-		return
+	if m := pp.mask(r); m != 0 || pr.c.q.AllEvents {
+		pr.add(pp, r, m, t, i)
 	}
+}
+
+// add adds row r of pp as a hit with the touchpoint bits m.
+func (pr *personRows) add(pp *partPlan, r int, m uint64, t int64, i int) {
 	h := report.Hit{Time: time.UnixMicro(t).UTC(), Seq: int64(i), Mask: m}
 	if pr.c.breakdown.kind != noBreakdown {
 		h.Value = pp.value(r)
@@ -432,6 +435,27 @@ func (pr *personRows) hit(pp *partPlan, r int, t int64, i int) {
 		}
 	}
 	pr.out.Hits = append(pr.out.Hits, h)
+}
+
+// oneColumn is what the tight loop of scan needs when the query tests at
+// most one column, with a lookup table filled at once, and no members: the
+// touchpoint bits of a row are then its type's bits and its code's.
+type oneColumn struct {
+	codes []uint32 // nil: no column test
+	bits  []uint64
+}
+
+func (pp *partPlan) oneColumn() (oneColumn, bool) {
+	switch {
+	case len(pp.c.members) > 0 || len(pp.columns) > 1:
+		return oneColumn{}, false
+	case len(pp.columns) == 0:
+		return oneColumn{}, true
+	case pp.columns[0].known != nil:
+		return oneColumn{}, false
+	}
+	l := &pp.columns[0]
+	return oneColumn{codes: pp.p.codes[l.test.field], bits: l.bits}, true
 }
 
 // view is what one report reads of a project: its segment, a snapshot of
@@ -552,6 +576,8 @@ func (v *view) scan(ctx context.Context, c *compiled, lo, hi int, fn func(*repor
 	sp := c.on(&seg.part)
 	needAll := len(c.personFields) > 0
 	pr := newPersonRows(c)
+	one, fast := sp.oneColumn()
+	all := c.q.AllEvents
 	for p := lo; p < hi; p++ {
 		if p%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
@@ -565,8 +591,23 @@ func (v *view) scan(ctx context.Context, c *compiled, lo, hi int, fn func(*repor
 			continue
 		}
 		pr.start(seg.persons[p])
-		for r := a; r < b; r++ {
-			pr.hit(sp, r, seg.time[r], r-first)
+		switch {
+		case !fast:
+			for r := a; r < b; r++ {
+				pr.hit(sp, r, seg.time[r], r-first)
+			}
+		case one.codes == nil:
+			for r := a; r < b; r++ {
+				if m := c.typeBits[seg.typ[r]]; m != 0 || all {
+					pr.add(sp, r, m, seg.time[r], r-first)
+				}
+			}
+		default:
+			for r := a; r < b; r++ {
+				if m := c.typeBits[seg.typ[r]] & one.bits[one.codes[r]]; m != 0 || all {
+					pr.add(sp, r, m, seg.time[r], r-first)
+				}
+			}
 		}
 		if len(pr.out.Hits) == 0 {
 			continue
