@@ -494,7 +494,7 @@ func (v *view) hits(ctx context.Context, q report.Query, fn func(*report.Person)
 				if lo >= len(seg.persons) {
 					return
 				}
-				b := &batch{}
+				b := batchPool.Get().(*batch)
 				err := v.scan(ctx, c, lo, min(lo+chunkPersons, len(seg.persons)), b.add)
 				if err != nil {
 					errs[w] = err
@@ -518,6 +518,8 @@ func (v *view) hits(ctx context.Context, q report.Query, fn func(*report.Person)
 				cancel()
 			}
 		}
+		b.ids, b.ends, b.hits = b.ids[:0], b.ends[:0], b.hits[:0]
+		batchPool.Put(b)
 	}
 	if err != nil {
 		return err
@@ -541,6 +543,9 @@ var (
 )
 
 const maxWorkers = 8
+
+// batchPool keeps batches for the next chunks: their slices grow once.
+var batchPool = sync.Pool{New: func() any { return &batch{} }}
 
 // batch is the persons one chunk found, their hits in one slice.
 type batch struct {
@@ -578,6 +583,7 @@ func (v *view) scan(ctx context.Context, c *compiled, lo, hi int, fn func(*repor
 	pr := newPersonRows(c)
 	one, fast := sp.oneColumn()
 	all := c.q.AllEvents
+	bounded := c.from != math.MinInt64 || c.to != math.MaxInt64
 	for p := lo; p < hi; p++ {
 		if p%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
@@ -586,7 +592,10 @@ func (v *view) scan(ctx context.Context, c *compiled, lo, hi int, fn func(*repor
 			continue
 		}
 		first, end := int(seg.personStart[p]), int(seg.personStart[p+1])
-		a, b := first+firstAtOrAfter(seg.time[first:end], c.from), first+firstAtOrAfter(seg.time[first:end], c.to)
+		a, b := first, end
+		if bounded {
+			a, b = first+firstAtOrAfter(seg.time[first:end], c.from), first+firstAtOrAfter(seg.time[first:end], c.to)
+		}
 		if a == b {
 			continue
 		}
