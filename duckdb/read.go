@@ -11,40 +11,6 @@ import (
 	"github.com/waymark-analytics/waymark/storage"
 )
 
-// ExportEvents calls fn with every stored event of the project, in the order
-// they were stored, and the id of the person it resolves to now. Storage
-// order is what identity merges followed, so re-importing an export rebuilds
-// the same persons.
-func (s *Store) ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error {
-	rows, err := s.db.QueryContext(ctx, queries.Get("ExportEvents"), projectID)
-	if err != nil {
-		return fmt.Errorf("export events: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var f storage.Flat
-		var originalTimestamp, sentAt sql.NullTime
-		var personID string
-		if err := rows.Scan(&f.MessageID, &f.Type, &f.Name, &f.UserID, &f.AnonymousID, &f.GroupID, &f.PreviousID,
-			&f.Timestamp, &originalTimestamp, &sentAt, &f.ReceivedAt,
-			&f.URL, &f.Host, &f.Path, &f.Title, &f.Referrer, &f.ReferrerHost,
-			&f.Source, &f.Medium, &f.Campaign, &f.Term, &f.Content, &f.ClickID, &f.Channel,
-			&f.Browser, &f.BrowserVersion, &f.OS, &f.OSVersion, &f.DeviceType,
-			&f.IP, &f.Country, &f.Region, &f.City,
-			&f.Revenue, &f.Currency,
-			&f.Properties, &f.Traits, &f.Context, &f.Integrations,
-			&personID); err != nil {
-			return fmt.Errorf("export events: %w", err)
-		}
-		f.OriginalTimestamp, f.SentAt = originalTimestamp.Time, sentAt.Time
-		e := f.Event(projectID)
-		if err := fn(&e, personID); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
 // Rejections calls fn with every dead letter of the project, oldest first.
 func (s *Store) Rejections(ctx context.Context, projectID string, fn func(r *waymark.Rejection) error) error {
 	rows, err := s.db.QueryContext(ctx, queries.Get("Rejections"), projectID)
@@ -71,27 +37,9 @@ func (s *Store) Rejections(ctx context.Context, projectID string, fn func(r *way
 // latest traits and when they were first and last seen.
 func (s *Store) Person(ctx context.Context, projectID, distinctID string) (waymark.Person, error) {
 	p := waymark.Person{Traits: map[string]any{}}
-	rows, err := s.db.QueryContext(ctx, queries.Get("PersonOf"),
-		sql.Named("project", projectID), sql.Named("id", distinctID))
-	if err != nil {
-		return p, fmt.Errorf("resolve person: %w", err)
-	}
-	for rows.Next() {
-		var member sql.NullString
-		if err := rows.Scan(&p.ID, &member); err != nil {
-			rows.Close()
-			return p, err
-		}
-		if member.Valid {
-			p.IDs = append(p.IDs, member.String)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	var err error
+	if p.ID, p.IDs, err = s.personIDs(ctx, projectID, distinctID); err != nil {
 		return p, err
-	}
-	if len(p.IDs) == 0 {
-		p.IDs = []string{p.ID}
 	}
 	var first, last sql.NullTime
 	if err := s.db.QueryRowContext(ctx, queries.Get("PersonSeen"), projectID, p.IDs).Scan(&first, &last); err != nil {
@@ -101,7 +49,7 @@ func (s *Store) Person(ctx context.Context, projectID, distinctID string) (wayma
 		return p, waymark.Errorf(waymark.KindNotFound, "no person with id %q", distinctID)
 	}
 	p.FirstSeen, p.LastSeen = first.Time.UTC(), last.Time.UTC()
-	rows, err = s.db.QueryContext(ctx, queries.Get("PersonTraits"), projectID, p.IDs)
+	rows, err := s.db.QueryContext(ctx, queries.Get("PersonTraits"), projectID, p.IDs)
 	if err != nil {
 		return p, fmt.Errorf("person traits: %w", err)
 	}

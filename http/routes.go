@@ -37,7 +37,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("OPTIONS /v1/projects/{writeKey}/settings", preflight)
 
 	// Query API, read key required.
-	mux.HandleFunc("GET /api/v1/events", s.handle(s.withReadKey(s.exportEvents)))
+	mux.HandleFunc("GET /api/v1/events", s.handle(s.withReadKey(s.events)))
 	mux.HandleFunc("GET /api/v1/rejected", s.handle(s.withReadKey(s.exportRejected)))
 	mux.HandleFunc("GET /api/v1/persons/{id}", s.handle(s.withReadKey(s.person)))
 	mux.HandleFunc("GET /api/v1/groups/{id}", s.handle(s.withReadKey(s.group)))

@@ -26,6 +26,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 	Projects(ctx context.Context) ([]waymark.Project, error)
 	ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error
+	Events(ctx context.Context, q report.EventQuery, fn func(e *report.StoredEvent) error) error
 	Rejections(ctx context.Context, projectID string, fn func(r *waymark.Rejection) error) error
 	Person(ctx context.Context, projectID, distinctID string) (waymark.Person, error)
 	Group(ctx context.Context, projectID, groupID string) (waymark.GroupProfile, error)

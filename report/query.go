@@ -88,7 +88,7 @@ func (r *Reference) Hits(ctx context.Context, q Query, fn func(p *Person) error)
 	if err := q.Validate(); err != nil {
 		return err
 	}
-	traits := r.traits(q.ProjectID, q.PersonKeys())
+	traits := r.Traits(q.ProjectID, q.PersonKeys())
 	persons := map[string][]Hit{}
 	for i := range r.Events {
 		e := &r.Events[i]
@@ -136,8 +136,8 @@ func compareHits(a, b Hit) int {
 	return 0
 }
 
-// traits returns the current traits among keys of the project's persons.
-func (r *Reference) traits(project string, keys []string) map[string]Traits {
+// Traits returns the current traits among keys of the project's persons.
+func (r *Reference) Traits(project string, keys []string) map[string]Traits {
 	if len(keys) == 0 {
 		return nil
 	}

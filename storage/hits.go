@@ -292,21 +292,9 @@ func PersonHits(ctx context.Context, q report.Query, events report.HitsFunc, tra
 	if err := q.Validate(); err != nil {
 		return err
 	}
-	persons := map[string]report.Traits{}
-	err := traits(ctx, q.ProjectID, func(person string, object []byte) error {
-		t := persons[person]
-		if t == nil {
-			t = report.Traits{}
-			persons[person] = t
-		}
-		t.Apply(object, keys)
-		if len(t) == 0 {
-			delete(persons, person)
-		}
-		return nil
-	})
+	persons, err := currentTraits(ctx, q.ProjectID, keys, traits)
 	if err != nil {
-		return fmt.Errorf("person traits: %w", err)
+		return err
 	}
 	eventQuery, complete := q.SplitPersons()
 	return events(ctx, eventQuery, func(p *report.Person) error {

@@ -43,4 +43,16 @@ type Store interface {
 	// Ping reports whether the store answers.
 	Ping(ctx context.Context) error
 	Close() error
+
+	// Events calls fn with the stored events q asks for, each message once
+	// (see report.EventQuery), with the person each resolves to now.
+	Events(ctx context.Context, q report.EventQuery, fn func(e *report.StoredEvent) error) error
+	// SearchPersons returns up to limit persons with a distinct id, or a
+	// top-level value of an identify call's traits as written in JSON,
+	// that contains text, ignoring case: those with an id equal to it
+	// first, then the most recently seen. Without text, the most recently
+	// seen persons.
+	SearchPersons(ctx context.Context, projectID, text string, limit int) ([]waymark.PersonSummary, error)
+	// Overview computes the overview figures of a range.
+	report.OverviewSource
 }

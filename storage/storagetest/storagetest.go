@@ -38,6 +38,9 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener) {
 		{"Projects", testProjects},
 		{"Journeys", testJourneys},
 		{"ReportsMatchReference", testReports},
+		{"Events", testEvents},
+		{"SearchPersons", testSearchPersons},
+		{"Overview", testOverview},
 	}
 	// Each seed its own storage, so that engines whose writes wait on the
 	// network run them side by side.
@@ -48,6 +51,8 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener) {
 	}
 	seeded("IdentityMatchesReference", 12, testIdentityReference)
 	seeded("HitsMatchReference", 4, testHitsReference)
+	seeded("EventsMatchReference", 4, testEventsReference)
+	seeded("OverviewMatchesReference", 4, testOverviewReference)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

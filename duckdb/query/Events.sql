@@ -1,5 +1,7 @@
--- Every stored event of a project, in the order it was stored, with the
--- person it resolves to today. Absent strings come back empty.
+-- Stored events of a project with the person each resolves to now and its
+-- seq: a template of what storage.EventChunk narrows in SQL, the columns of
+-- a report.EventQuery. Without them it is the export: every event, in the
+-- order it was stored. Absent strings come back empty.
 SELECT
     e.message_id, e.type, coalesce(e.name, ''), coalesce(e.user_id, ''), coalesce(e.anonymous_id, ''),
     coalesce(e.group_id, ''), coalesce(e.previous_id, ''),
@@ -13,8 +15,16 @@ SELECT
     coalesce(e.ip, ''), coalesce(e.country, ''), coalesce(e.region, ''), coalesce(e.city, ''),
     e.revenue, coalesce(e.currency, ''),
     coalesce(e.properties, ''), coalesce(e.traits, ''), coalesce(e.context, ''), coalesce(e.integrations, ''),
-    coalesce(i.person_id, e.distinct_id) AS person_id
+    coalesce(i.person_id, e.distinct_id) AS person_id, e.seq
 FROM events e
 LEFT JOIN identities i ON i.project_id = e.project_id AND i.distinct_id = e.distinct_id
-WHERE e.project_id = ?
-ORDER BY e.seq
+WHERE e.project_id = $project{{if .Person}}
+  AND e.distinct_id IN (SELECT unnest($ids)){{end}}{{if .Type}}
+  AND e.type = $type{{end}}{{if .Name}}
+  AND e.name = $name{{end}}{{if .From}}
+  AND e.timestamp >= $from{{end}}{{if .To}}
+  AND e.timestamp < $to{{end}}{{if .Before}}
+  AND (e.timestamp < $before_time OR e.timestamp = $before_time AND (e.seq < $before_seq
+       OR e.seq = $before_seq AND e.message_id < $before_message)){{end}}
+{{if .Newest}}ORDER BY e.timestamp DESC, e.seq DESC, e.message_id DESC
+LIMIT $limit{{else}}ORDER BY e.seq{{end}}

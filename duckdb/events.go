@@ -1,0 +1,114 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"text/template"
+
+	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/report"
+	"github.com/waymark-analytics/waymark/storage"
+)
+
+var eventsQuery = template.Must(template.New("Events").Parse(queries.Get("Events")))
+
+// ExportEvents calls fn with every stored event of the project, in the order
+// they were stored, and the id of the person it resolves to now. Storage
+// order is what identity merges followed, so re-importing an export rebuilds
+// the same persons.
+func (s *Store) ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error {
+	return storage.ExportEvents(ctx, projectID, s.eventChunk, fn)
+}
+
+// Events calls fn with the stored events q asks for.
+func (s *Store) Events(ctx context.Context, q report.EventQuery, fn func(e *report.StoredEvent) error) error {
+	return storage.Events(ctx, q, s.eventChunk, s.identifyTraits, fn)
+}
+
+// eventChunk implements storage.EventChunk.
+func (s *Store) eventChunk(ctx context.Context, q report.EventQuery, limit int, fn func(e *report.StoredEvent) error) (next report.EventCursor, err error) {
+	narrow := storage.NarrowEvents(&q)
+	args := []any{sql.Named("project", q.ProjectID)}
+	if narrow.Person {
+		_, ids, err := s.personIDs(ctx, q.ProjectID, q.Person)
+		if err != nil {
+			return next, err
+		}
+		args = append(args, sql.Named("ids", ids))
+	}
+	for _, p := range []struct {
+		set   bool
+		name  string
+		value any
+	}{
+		{narrow.Type, "type", q.Type}, {narrow.Name, "name", q.Name},
+		{narrow.From, "from", bound(q.From)}, {narrow.To, "to", bound(q.To)},
+		{narrow.Before, "before_time", q.Before.Time.UTC()}, {narrow.Before, "before_seq", q.Before.Seq},
+		{narrow.Before, "before_message", q.Before.MessageID}, {narrow.Newest, "limit", limit},
+	} {
+		if p.set {
+			args = append(args, sql.Named(p.name, p.value))
+		}
+	}
+	var query strings.Builder
+	if err := eventsQuery.Execute(&query, narrow); err != nil {
+		return next, err
+	}
+	rows, err := s.db.QueryContext(ctx, query.String(), args...)
+	if err != nil {
+		return next, fmt.Errorf("read events: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var e report.StoredEvent
+		var f storage.Flat
+		var originalTimestamp, sentAt sql.NullTime
+		if err := rows.Scan(&f.MessageID, &f.Type, &f.Name, &f.UserID, &f.AnonymousID, &f.GroupID, &f.PreviousID,
+			&f.Timestamp, &originalTimestamp, &sentAt, &f.ReceivedAt,
+			&f.URL, &f.Host, &f.Path, &f.Title, &f.Referrer, &f.ReferrerHost,
+			&f.Source, &f.Medium, &f.Campaign, &f.Term, &f.Content, &f.ClickID, &f.Channel,
+			&f.Browser, &f.BrowserVersion, &f.OS, &f.OSVersion, &f.DeviceType,
+			&f.IP, &f.Country, &f.Region, &f.City,
+			&f.Revenue, &f.Currency,
+			&f.Properties, &f.Traits, &f.Context, &f.Integrations,
+			&e.PersonID, &e.Seq); err != nil {
+			return next, fmt.Errorf("read events: %w", err)
+		}
+		f.OriginalTimestamp, f.SentAt = originalTimestamp.Time, sentAt.Time
+		e.Event = f.Event(q.ProjectID)
+		if err := fn(&e); err != nil {
+			return next, err
+		}
+		if n++; q.Newest && n == limit {
+			next = e.Cursor()
+		}
+	}
+	return next, rows.Err()
+}
+
+// personIDs returns the person a distinct id resolves to and every id
+// merged into them, sorted; an id without identity rows is its own person.
+func (s *Store) personIDs(ctx context.Context, projectID, distinctID string) (person string, ids []string, err error) {
+	rows, err := s.db.QueryContext(ctx, queries.Get("PersonOf"),
+		sql.Named("project", projectID), sql.Named("id", distinctID))
+	if err != nil {
+		return "", nil, fmt.Errorf("resolve person: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var member sql.NullString
+		if err := rows.Scan(&person, &member); err != nil {
+			return "", nil, err
+		}
+		if member.Valid {
+			ids = append(ids, member.String)
+		}
+	}
+	if len(ids) == 0 {
+		ids = []string{person}
+	}
+	return person, ids, rows.Err()
+}

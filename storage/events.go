@@ -1,0 +1,132 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/report"
+)
+
+// EventChunk is an engine's query of events, narrowed in SQL by the
+// columns of q (person, type, name and range; not q.Where, which Events
+// applies). Without q.Newest it passes every such event to fn in storage
+// order. With q.Newest it passes the newest events after q.Before, newest
+// first, reading at most limit stored rows, and returns the cursor the next
+// chunk starts after: zero when there are no more rows.
+type EventChunk func(ctx context.Context, q report.EventQuery, limit int, fn func(e *report.StoredEvent) error) (next report.EventCursor, err error)
+
+// Chunk sizes of newest-first reads: the first of a filter with
+// conditions, which grows fourfold while conditions reject the rows read,
+// up to the largest; and that of reading without a limit.
+const (
+	firstChunk = 100
+	maxChunk   = 10000
+)
+
+var errEnough = errors.New("enough events")
+
+// Events answers q for an engine: chunk narrows in SQL, then every event
+// must pass q.Matches, with its person's current traits from traits when
+// conditions read person fields, as reports read them.
+func Events(ctx context.Context, q report.EventQuery, chunk EventChunk, traits Traits, fn func(e *report.StoredEvent) error) error {
+	if err := q.Validate(); err != nil {
+		return err
+	}
+	persons, err := currentTraits(ctx, q.ProjectID, q.PersonKeys(), traits)
+	if err != nil {
+		return err
+	}
+	sent := 0
+	pass := func(e *report.StoredEvent) error {
+		if !q.Matches(&e.Event, persons[e.PersonID]) {
+			return nil
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+		if sent++; sent == q.Limit {
+			return errEnough
+		}
+		return nil
+	}
+	if !q.Newest {
+		_, err := chunk(ctx, q, 0, pass)
+		return enough(err)
+	}
+	size := maxChunk
+	if len(q.Where) > 0 {
+		size = max(firstChunk, q.Limit)
+	}
+	for {
+		limit := size
+		if len(q.Where) == 0 && q.Limit > 0 {
+			limit = q.Limit - sent // rows the engine reads all pass but for copies
+		}
+		next, err := chunk(ctx, q, min(limit, maxChunk), pass)
+		if err != nil || next.IsZero() {
+			return enough(err)
+		}
+		q.Before = next
+		size = min(size*4, maxChunk)
+	}
+}
+
+func enough(err error) error {
+	if errors.Is(err, errEnough) {
+		return nil
+	}
+	return err
+}
+
+// currentTraits returns the current traits among keys of the project's
+// persons who have any; nil without keys.
+func currentTraits(ctx context.Context, project string, keys []string, traits Traits) (map[string]report.Traits, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	persons := map[string]report.Traits{}
+	err := traits(ctx, project, func(person string, object []byte) error {
+		t := persons[person]
+		if t == nil {
+			t = report.Traits{}
+			persons[person] = t
+		}
+		t.Apply(object, keys)
+		if len(t) == 0 {
+			delete(persons, person)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("person traits: %w", err)
+	}
+	return persons, nil
+}
+
+// ExportEvents is Store.ExportEvents for an engine: every event of the
+// project in storage order, through chunk.
+func ExportEvents(ctx context.Context, projectID string, chunk EventChunk, fn func(e *waymark.Event, personID string) error) error {
+	q := report.EventQuery{EventFilter: report.EventFilter{ProjectID: projectID}}
+	_, err := chunk(ctx, q, 0, func(e *report.StoredEvent) error { return fn(&e.Event, e.PersonID) })
+	return err
+}
+
+// EventSQL is what an engine's Events template is executed with: which
+// columns of an event query narrow the rows.
+type EventSQL struct {
+	Person, Type, Name, From, To bool
+	Newest, Before               bool
+}
+
+// NarrowEvents returns the EventSQL of q.
+func NarrowEvents(q *report.EventQuery) EventSQL {
+	return EventSQL{
+		Person: q.Person != "", Type: q.Type != "", Name: q.Name != "", From: !q.From.IsZero(), To: !q.To.IsZero(),
+		Newest: q.Newest, Before: q.Newest && !q.Before.IsZero(),
+	}
+}
+
+// Narrowed reports whether any column narrows the rows.
+func (n EventSQL) Narrowed() bool { return n.Person || n.Type || n.Name || n.From || n.To }
