@@ -48,15 +48,10 @@ func (s *Store) Events(ctx context.Context, q report.EventQuery, fn func(e *repo
 // their messages.
 func (s *Store) eventChunk(ctx context.Context, q report.EventQuery, limit int, fn func(e *report.StoredEvent) error) (next report.EventCursor, err error) {
 	narrow := storage.NarrowEvents(&q)
-	args := []any{ch.Named("project", q.ProjectID)}
-	if narrow.Person {
-		_, ids, err := s.personIDs(ctx, q.ProjectID, q.Person)
-		if err != nil {
-			return next, err
-		}
-		args = append(args, ch.Named("ids", set(ids)))
+	args, err := s.eventArgs(ctx, &q, narrow)
+	if err != nil {
+		return next, err
 	}
-	args = append(args, ch.Named("type", q.Type), ch.Named("name", q.Name), ch.Named("from", rangeBound(q.From, math.MinInt64)), ch.Named("to", rangeBound(q.To, math.MaxInt64)))
 	if !q.Newest {
 		return next, s.readEvents(ctx, eventSQL{EventSQL: narrow}, args, q.ProjectID, fn)
 	}
@@ -105,6 +100,56 @@ func (s *Store) eventChunk(ctx context.Context, q report.EventQuery, limit int, 
 			}
 			return fn(e)
 		})
+}
+
+// liveOverlap is how far before the seq of a live mark EventsStoredAfter
+// reads again: collectors number rows by their clocks before they insert
+// them, so a row may become visible after rows numbered later, by as much
+// as its insert's latency and the skew between the collectors' clocks.
+const liveOverlap = 30 * time.Second
+
+// EventsStoredAfter calls fn, in storage order, with the events of f
+// stored after mark: those whose first copy's seq is above mark.Seq, and
+// those up to liveOverlap below it that mark.Recent does not have, so that
+// no row another collector makes visible late is missed.
+func (s *Store) EventsStoredAfter(ctx context.Context, f report.EventFilter, mark report.LiveMark, fn func(e *report.StoredEvent) error) (report.LiveMark, error) {
+	return storage.StoredAfter(ctx, f, mark, s.storedAfter, fn)
+}
+
+// LiveStart returns the mark after the project's events stored so far.
+func (s *Store) LiveStart(ctx context.Context, f report.EventFilter) (report.LiveMark, error) {
+	var seq int64
+	if err := s.conn.QueryRow(ctx, queries.Get("LastSeq"), f.ProjectID).Scan(&seq); err != nil {
+		return report.LiveMark{}, fmt.Errorf("last seq: %w", err)
+	}
+	return storage.LiveStart(ctx, f, seq, s.storedAfter)
+}
+
+// storedAfter implements storage.StoredAfterFunc, reading liveOverlap
+// further back.
+func (s *Store) storedAfter(ctx context.Context, q report.EventQuery, after int64, fn func(e *report.StoredEvent) error) error {
+	narrow := storage.NarrowEvents(&q)
+	narrow.After = true
+	args, err := s.eventArgs(ctx, &q, narrow)
+	if err != nil {
+		return err
+	}
+	args = append(args, ch.Named("after", after-int64(liveOverlap)))
+	return s.readEvents(ctx, eventSQL{EventSQL: narrow}, args, q.ProjectID, fn)
+}
+
+// eventArgs binds the values of q that Events.sql narrows by.
+func (s *Store) eventArgs(ctx context.Context, q *report.EventQuery, narrow storage.EventSQL) ([]any, error) {
+	args := []any{ch.Named("project", q.ProjectID)}
+	if narrow.Person {
+		_, ids, err := s.personIDs(ctx, q.ProjectID, q.Person)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, ch.Named("ids", set(ids)))
+	}
+	return append(args, ch.Named("type", q.Type), ch.Named("name", q.Name),
+		ch.Named("from", rangeBound(q.From, math.MinInt64)), ch.Named("to", rangeBound(q.To, math.MaxInt64))), nil
 }
 
 // readEvents runs Events.sql. When fn stops early, the query is cancelled

@@ -30,11 +30,54 @@ func (s *Store) Events(ctx context.Context, q report.EventQuery, fn func(e *repo
 // eventChunk implements storage.EventChunk.
 func (s *Store) eventChunk(ctx context.Context, q report.EventQuery, limit int, fn func(e *report.StoredEvent) error) (next report.EventCursor, err error) {
 	narrow := storage.NarrowEvents(&q)
+	var more []any
+	if q.Newest {
+		more = append(more, sql.Named("limit", limit))
+	}
+	n := 0
+	err = s.readEvents(ctx, &q, narrow, more, func(e *report.StoredEvent) error {
+		if err := fn(e); err != nil {
+			return err
+		}
+		if n++; q.Newest && n == limit {
+			next = e.Cursor()
+		}
+		return nil
+	})
+	return next, err
+}
+
+// EventsStoredAfter calls fn, in storage order, with the events of f
+// stored after mark. Writes commit in seq order, so the highest seq read is
+// all the next mark needs.
+func (s *Store) EventsStoredAfter(ctx context.Context, f report.EventFilter, mark report.LiveMark, fn func(e *report.StoredEvent) error) (report.LiveMark, error) {
+	return storage.StoredAfter(ctx, f, mark, s.storedAfter, fn)
+}
+
+// LiveStart returns the mark after the project's events stored so far.
+func (s *Store) LiveStart(ctx context.Context, f report.EventFilter) (report.LiveMark, error) {
+	var seq int64
+	if err := s.db.QueryRowContext(ctx, queries.Get("LastSeq"), f.ProjectID).Scan(&seq); err != nil {
+		return report.LiveMark{}, fmt.Errorf("last seq: %w", err)
+	}
+	return storage.LiveStart(ctx, f, seq, s.storedAfter)
+}
+
+// storedAfter implements storage.StoredAfterFunc.
+func (s *Store) storedAfter(ctx context.Context, q report.EventQuery, after int64, fn func(e *report.StoredEvent) error) error {
+	narrow := storage.NarrowEvents(&q)
+	narrow.After = true
+	return s.readEvents(ctx, &q, narrow, []any{sql.Named("after", after)}, fn)
+}
+
+// readEvents runs Events.sql narrowed by narrow, with the values of q and
+// the parameters more that narrow needs besides them.
+func (s *Store) readEvents(ctx context.Context, q *report.EventQuery, narrow storage.EventSQL, more []any, fn func(e *report.StoredEvent) error) error {
 	args := []any{sql.Named("project", q.ProjectID)}
 	if narrow.Person {
 		_, ids, err := s.personIDs(ctx, q.ProjectID, q.Person)
 		if err != nil {
-			return next, err
+			return err
 		}
 		args = append(args, sql.Named("ids", ids))
 	}
@@ -46,22 +89,22 @@ func (s *Store) eventChunk(ctx context.Context, q report.EventQuery, limit int, 
 		{narrow.Type, "type", q.Type}, {narrow.Name, "name", q.Name},
 		{narrow.From, "from", bound(q.From)}, {narrow.To, "to", bound(q.To)},
 		{narrow.Before, "before_time", q.Before.Time.UTC()}, {narrow.Before, "before_seq", q.Before.Seq},
-		{narrow.Before, "before_message", q.Before.MessageID}, {narrow.Newest, "limit", limit},
+		{narrow.Before, "before_message", q.Before.MessageID},
 	} {
 		if p.set {
 			args = append(args, sql.Named(p.name, p.value))
 		}
 	}
+	args = append(args, more...)
 	var query strings.Builder
 	if err := eventsQuery.Execute(&query, narrow); err != nil {
-		return next, err
+		return err
 	}
 	rows, err := s.db.QueryContext(ctx, query.String(), args...)
 	if err != nil {
-		return next, fmt.Errorf("read events: %w", err)
+		return fmt.Errorf("read events: %w", err)
 	}
 	defer rows.Close()
-	n := 0
 	for rows.Next() {
 		var e report.StoredEvent
 		var f storage.Flat
@@ -75,18 +118,15 @@ func (s *Store) eventChunk(ctx context.Context, q report.EventQuery, limit int, 
 			&f.Revenue, &f.Currency,
 			&f.Properties, &f.Traits, &f.Context, &f.Integrations,
 			&e.PersonID, &e.Seq); err != nil {
-			return next, fmt.Errorf("read events: %w", err)
+			return fmt.Errorf("read events: %w", err)
 		}
 		f.OriginalTimestamp, f.SentAt = originalTimestamp.Time, sentAt.Time
 		e.Event = f.Event(q.ProjectID)
 		if err := fn(&e); err != nil {
-			return next, err
-		}
-		if n++; q.Newest && n == limit {
-			next = e.Cursor()
+			return err
 		}
 	}
-	return next, rows.Err()
+	return rows.Err()
 }
 
 // personIDs returns the person a distinct id resolves to and every id

@@ -159,7 +159,7 @@ func RunOverview(ctx context.Context, src OverviewSource, project string, o Over
 			top[r.Kind] = append(top[r.Kind], TopValue{Value: r.Value, Persons: r.Persons, Events: r.Events})
 		}
 	}
-	for i := 0; origin.Add(time.Duration(i)*width).Before(o.To); i++ {
+	for i := 0; origin.Add(time.Duration(i) * width).Before(o.To); i++ {
 		p := buckets[strconv.Itoa(i)]
 		p.Period = origin.Add(time.Duration(i) * width)
 		res.Series = append(res.Series, p)

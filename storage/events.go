@@ -118,6 +118,7 @@ func ExportEvents(ctx context.Context, projectID string, chunk EventChunk, fn fu
 type EventSQL struct {
 	Person, Type, Name, From, To bool
 	Newest, Before               bool
+	After                        bool // seq above the parameter after (see StoredAfter)
 }
 
 // NarrowEvents returns the EventSQL of q.
@@ -129,4 +130,36 @@ func NarrowEvents(q *report.EventQuery) EventSQL {
 }
 
 // Narrowed reports whether any column narrows the rows.
-func (n EventSQL) Narrowed() bool { return n.Person || n.Type || n.Name || n.From || n.To }
+func (n EventSQL) Narrowed() bool { return n.Person || n.Type || n.Name || n.From || n.To || n.After }
+
+// StoredAfterFunc is an engine's query of the events stored after a seq
+// (see EventSQL.After), narrowed in SQL by the columns of q.
+type StoredAfterFunc func(ctx context.Context, q report.EventQuery, after int64, fn func(e *report.StoredEvent) error) error
+
+// StoredAfter is Store.EventsStoredAfter for an engine: read queries the
+// events after mark.Seq, and those of mark.Recent are left out. StoredAfter
+// checks the filter and applies it whole.
+func StoredAfter(ctx context.Context, f report.EventFilter, mark report.LiveMark, read StoredAfterFunc, fn func(e *report.StoredEvent) error) (report.LiveMark, error) {
+	if err := f.Validate(); err != nil {
+		return mark, err
+	}
+	if len(f.PersonKeys()) > 0 {
+		return mark, waymark.Errorf(waymark.KindInvalid, "a live stream cannot filter by person fields: use them in event lists")
+	}
+	next := report.LiveMark{Seq: mark.Seq, Recent: map[string]bool{}}
+	err := read(ctx, report.EventQuery{EventFilter: f}, mark.Seq, func(e *report.StoredEvent) error {
+		next.Seq = max(next.Seq, e.Seq)
+		next.Recent[e.Event.MessageID] = true
+		if mark.Recent[e.Event.MessageID] || !f.Matches(&e.Event, nil) {
+			return nil
+		}
+		return fn(e)
+	})
+	return next, err
+}
+
+// LiveStart is Store.LiveStart for an engine whose newest stored event has
+// the seq last: the mark of a read from there that passes nothing on.
+func LiveStart(ctx context.Context, f report.EventFilter, last int64, read StoredAfterFunc) (report.LiveMark, error) {
+	return StoredAfter(ctx, f, report.LiveMark{Seq: last}, read, func(*report.StoredEvent) error { return nil })
+}

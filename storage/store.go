@@ -55,4 +55,15 @@ type Store interface {
 	SearchPersons(ctx context.Context, projectID, text string, limit int) ([]waymark.PersonSummary, error)
 	// Overview computes the overview figures of a range.
 	report.OverviewSource
+
+	// EventsStoredAfter calls fn, in storage order, with the events of f
+	// stored after mark, each message once (f may not read person
+	// fields), and returns the mark to read on from. Where writes may
+	// become visible out of seq order, as with several ClickHouse
+	// collectors, the mark also holds the messages a later read may
+	// return again, so that no event is missed or passed on twice.
+	EventsStoredAfter(ctx context.Context, f report.EventFilter, mark report.LiveMark, fn func(e *report.StoredEvent) error) (report.LiveMark, error)
+	// LiveStart returns the mark of a live stream of f that starts after
+	// the events stored so far.
+	LiveStart(ctx context.Context, f report.EventFilter) (report.LiveMark, error)
 }

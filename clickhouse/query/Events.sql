@@ -3,10 +3,11 @@
 -- storage.EventChunk narrows in SQL. Without narrowing it is the export:
 -- every event in the order it was stored. The first copy is chosen among
 -- all copies of a message, as export chooses it, before the narrowing
--- applies; but only messages with a copy that may pass are read. With
+-- applies; but only messages with a copy that may pass are read, found by
+-- their hashes, which every copy shares and a column of integers holds. With
 -- Copies, the messages are those of the hashes given, the candidates of a
 -- newest-first chunk (EventCandidates), which the caller picks out.
-{{define "narrow"}}{{if .Person}} AND distinct_id IN @ids{{end}}{{if .Type}} AND type = @type{{end}}{{if .Name}} AND name = @name{{end}}{{if .From}} AND timestamp >= @from{{end}}{{if .To}} AND timestamp < @to{{end}}{{end}}
+{{define "narrow"}}{{if .Person}} AND distinct_id IN @ids{{end}}{{if .Type}} AND type = @type{{end}}{{if .Name}} AND name = @name{{end}}{{if .From}} AND timestamp >= @from{{end}}{{if .To}} AND timestamp < @to{{end}}{{if .After}} AND seq > @after{{end}}{{end}}
 SELECT
     message_id, type, name, user_id, anonymous_id, group_id, previous_id,
     timestamp, original_timestamp, sent_at, received_at,
@@ -20,8 +21,8 @@ SELECT
 FROM (
     SELECT *
     FROM events
-    WHERE project_id = @project{{if .Copies}} AND message_hash IN @hashes{{else if .Narrowed}} AND message_id GLOBAL IN (
-        SELECT message_id FROM events WHERE project_id = @project{{template "narrow" .}}
+    WHERE project_id = @project{{if .Copies}} AND message_hash IN @hashes{{else if .Narrowed}} AND message_hash GLOBAL IN (
+        SELECT message_hash FROM events WHERE project_id = @project{{template "narrow" .}}
     ){{end}}
     ORDER BY seq, message_id
     LIMIT 1 BY message_id

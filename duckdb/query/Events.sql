@@ -23,7 +23,8 @@ WHERE e.project_id = $project{{if .Person}}
   AND e.type = $type{{end}}{{if .Name}}
   AND e.name = $name{{end}}{{if .From}}
   AND e.timestamp >= $from{{end}}{{if .To}}
-  AND e.timestamp < $to{{end}}{{if .Before}}
+  AND e.timestamp < $to{{end}}{{if .After}}
+  AND e.seq > $after{{end}}{{if .Before}}
   AND (e.timestamp < $before_time OR e.timestamp = $before_time AND (e.seq < $before_seq
        OR e.seq = $before_seq AND e.message_id < $before_message)){{end}}
 {{if .Newest}}ORDER BY e.timestamp DESC, e.seq DESC, e.message_id DESC

@@ -117,7 +117,7 @@ func testOverviewReference(t *testing.T, open Opener, seed uint64) {
 	for i := range 12 {
 		from := hitTime0.Add(time.Duration(rng.Int64N(int64(90*time.Minute))) - 10*time.Minute)
 		o := report.Overview{
-			From: from, To: from.Add(time.Duration(1+rng.Int64N(int64(2*time.Hour)))),
+			From: from, To: from.Add(time.Duration(1 + rng.Int64N(int64(2*time.Hour)))),
 			Goal:     pick(rng, hitNames),
 			Interval: pick(rng, []report.Period{report.Hour, report.Day, report.Week}),
 		}

@@ -24,7 +24,7 @@ func testSearchPersons(t *testing.T, open Opener) {
 		identify("carol1", "u-carol", "", at(30), `{"firstName":"Carol","lastName":"Kim","email":"c@x.io"}`),
 		identify("ada1", "ada", "A1", at(60), `{"email":"Ada@Example.com","name":"Ada L"}`),
 	)
-	adam := track("adam1", "", at(90))
+	adam := track("adam1", "", at(300))
 	adam.UserID = "adam"
 	write(t, s, adam,
 		identify("dave1", "dave", "", at(100), `{"adaptive":true}`),
@@ -39,14 +39,16 @@ func testSearchPersons(t *testing.T, open Opener) {
 	ada := `ada[A1 ada legacy-ada] "Ada@Example.com" "Ada L" 0s..4h0m0s 3`
 	carol := `u-carol[u-carol] "carol@new.io" "Carol Kim" 30m0s..3h0m0s 2`
 	bob := `B-123[B-123] "" "" 2h0m0s..2h0m0s 1`
-	adamSummary := `adam[adam] "" "" 1h30m0s..1h30m0s 1`
+	adamSummary := `adam[adam] "" "" 5h0m0s..5h0m0s 1`
 	dave := `dave[dave] "" "" 1h40m0s..1h40m0s 1`
 	tests := []struct {
 		text  string
 		limit int
 		want  []string
 	}{
-		{"ADA", 10, []string{ada, adamSummary}},
+		{"ADA", 10, []string{ada, adamSummary}}, // exact first
+		{"ADA", 1, []string{ada}},
+		{"adam", 10, []string{adamSummary}},
 		{" example.COM ", 10, []string{ada}},
 		{"legacy", 10, []string{ada}},
 		{"carol@new", 10, []string{carol}},
@@ -56,8 +58,8 @@ func testSearchPersons(t *testing.T, open Opener) {
 		{"adaptive", 10, nil},
 		{"true", 10, []string{dave}},
 		{"nobody", 10, nil},
-		{"", 2, []string{ada, carol}},
-		{"", 10, []string{ada, carol, bob, dave, adamSummary}},
+		{"", 2, []string{adamSummary, ada}},
+		{"", 10, []string{adamSummary, ada, carol, bob, dave}},
 	}
 	for _, tt := range tests {
 		got, err := s.SearchPersons(ctx, "p", tt.text, tt.limit)

@@ -41,6 +41,7 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener) {
 		{"Events", testEvents},
 		{"SearchPersons", testSearchPersons},
 		{"Overview", testOverview},
+		{"EventsStoredAfter", testEventsStoredAfter},
 	}
 	// Each seed its own storage, so that engines whose writes wait on the
 	// network run them side by side.
