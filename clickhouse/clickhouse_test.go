@@ -1,9 +1,13 @@
 package clickhouse
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
+	nethttp "net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,6 +20,7 @@ import (
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/demo"
 	"github.com/waymark-analytics/waymark/duckdb"
+	waymarkhttp "github.com/waymark-analytics/waymark/http"
 	"github.com/waymark-analytics/waymark/identity"
 	"github.com/waymark-analytics/waymark/ingest"
 	"github.com/waymark-analytics/waymark/report"
@@ -301,7 +306,7 @@ func TestEventListsReadTheFirstCopy(t *testing.T) {
 			}
 			list := func(q report.EventQuery) string {
 				var got []string
-				err := s.Events(ctx, q, func(e *report.StoredEvent) error {
+				_, err := s.Events(ctx, q, func(e *report.StoredEvent) error {
 					got = append(got, e.Event.MessageID+"/"+e.Event.Name)
 					return nil
 				})
@@ -385,5 +390,57 @@ func TestLiveSeesLateCollectors(t *testing.T) {
 	}
 	if got := follow(); got != "" {
 		t.Errorf("third poll %q, want nothing", got)
+	}
+}
+
+// TestLiveAcrossCollectors serves the live stream from one collector while
+// another stores the event, as behind a load balancer: it shows within 2
+// seconds of its acknowledgement.
+func TestLiveAcrossCollectors(t *testing.T) {
+	ctx := context.Background()
+	open := freshDatabase(servers(t)["cluster"])(t)
+	serving, storing := open.Must(t), open.Must(t)
+	project := waymark.Project{ID: "p", Name: "P", WriteKey: "wk", ReadKey: "rk", CreatedAt: time.Now()}
+	if err := serving.CreateProject(ctx, project); err != nil {
+		t.Fatal(err)
+	}
+	server := waymarkhttp.New(waymarkhttp.Config{Store: serving, Writer: ingest.NewWriter(serving, 100),
+		Pipeline: ingest.NewPipeline(ingest.Options{}), Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
+	ts := httptest.NewServer(server.Handler())
+	defer ts.Close()
+	req, _ := nethttp.NewRequest("GET", ts.URL+"/api/v1/events/live", nil)
+	req.Header.Set("Authorization", "Bearer rk")
+	resp, err := nethttp.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	if line := <-lines; line != "retry: 2000" {
+		t.Fatalf("first line %q, want the retry hint", line)
+	}
+	writer := ingest.NewWriter(storing, 100)
+	defer writer.Close()
+	at := time.Now().UTC()
+	if _, err := writer.Write(ctx, []waymark.Event{{ProjectID: "p", MessageID: "live", Type: waymark.Track, Name: "E", AnonymousID: "A", Timestamp: at, ReceivedAt: at}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(2 * time.Second)
+	for {
+		select {
+		case line := <-lines:
+			if strings.HasPrefix(line, "data: ") && strings.Contains(line, `"messageId":"live"`) {
+				return
+			}
+		case <-deadline:
+			t.Fatal("the event did not show within 2 seconds")
+		}
 	}
 }

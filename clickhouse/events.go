@@ -38,8 +38,8 @@ func (s *Store) ExportEvents(ctx context.Context, projectID string, fn func(e *w
 	return storage.ExportEvents(ctx, projectID, s.eventChunk, fn)
 }
 
-// Events calls fn with the stored events q asks for.
-func (s *Store) Events(ctx context.Context, q report.EventQuery, fn func(e *report.StoredEvent) error) error {
+// Events calls fn with the stored events q asks for; see storage.Store.
+func (s *Store) Events(ctx context.Context, q report.EventQuery, fn func(e *report.StoredEvent) error) (report.EventCursor, error) {
 	return storage.Events(ctx, q, s.eventChunk, s.identifyTraits, fn)
 }
 
@@ -154,9 +154,9 @@ func (s *Store) eventArgs(ctx context.Context, q *report.EventQuery, narrow stor
 
 // readEvents runs Events.sql. When fn stops early, the query is cancelled
 // rather than read to its end.
-func (s *Store) readEvents(ctx context.Context, sql eventSQL, args []any, projectID string, fn func(e *report.StoredEvent) error) error {
+func (s *Store) readEvents(ctx context.Context, shape eventSQL, args []any, projectID string, fn func(e *report.StoredEvent) error) error {
 	var query strings.Builder
-	if err := eventsQuery.Execute(&query, sql); err != nil {
+	if err := eventsQuery.Execute(&query, shape); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)

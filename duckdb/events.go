@@ -12,7 +12,16 @@ import (
 	"github.com/waymark-analytics/waymark/storage"
 )
 
-var eventsQuery = template.Must(template.New("Events").Parse(queries.Get("Events")))
+var (
+	eventsQuery = template.Must(template.New("Events").Parse(queries.Get("Events")))
+	keysQuery   = template.Must(template.Must(eventsQuery.Clone()).New("EventKeys").Parse(queries.Get("EventKeys")))
+)
+
+// eventSQL is what Events.sql is executed with.
+type eventSQL struct {
+	storage.EventSQL
+	Since bool // only events at or after $since
+}
 
 // ExportEvents calls fn with every stored event of the project, in the order
 // they were stored, and the id of the person it resolves to now. Storage
@@ -22,29 +31,52 @@ func (s *Store) ExportEvents(ctx context.Context, projectID string, fn func(e *w
 	return storage.ExportEvents(ctx, projectID, s.eventChunk, fn)
 }
 
-// Events calls fn with the stored events q asks for.
-func (s *Store) Events(ctx context.Context, q report.EventQuery, fn func(e *report.StoredEvent) error) error {
+// Events calls fn with the stored events q asks for; see storage.Store.
+func (s *Store) Events(ctx context.Context, q report.EventQuery, fn func(e *report.StoredEvent) error) (report.EventCursor, error) {
 	return storage.Events(ctx, q, s.eventChunk, s.identifyTraits, fn)
 }
 
-// eventChunk implements storage.EventChunk.
+// eventChunk implements storage.EventChunk. A newest-first chunk takes two
+// queries: the keys of the chunk's events, then the events from the time of
+// the last.
 func (s *Store) eventChunk(ctx context.Context, q report.EventQuery, limit int, fn func(e *report.StoredEvent) error) (next report.EventCursor, err error) {
 	narrow := storage.NarrowEvents(&q)
-	var more []any
-	if q.Newest {
-		more = append(more, sql.Named("limit", limit))
+	args, err := s.eventArgs(ctx, &q, narrow)
+	if err != nil {
+		return next, err
+	}
+	if !q.Newest {
+		return next, s.readEvents(ctx, eventSQL{EventSQL: narrow}, args, q.ProjectID, fn)
+	}
+	var query strings.Builder
+	if err := keysQuery.ExecuteTemplate(&query, "EventKeys", narrow); err != nil {
+		return next, err
+	}
+	args = append(args, sql.Named("limit", limit))
+	rows, err := s.db.QueryContext(ctx, query.String(), args...)
+	if err != nil {
+		return next, fmt.Errorf("read events: %w", err)
 	}
 	n := 0
-	err = s.readEvents(ctx, &q, narrow, more, func(e *report.StoredEvent) error {
-		if err := fn(e); err != nil {
-			return err
+	for ; rows.Next(); n++ {
+		if err := rows.Scan(&next.Time, &next.Seq, &next.MessageID); err != nil {
+			rows.Close()
+			return next, err
 		}
-		if n++; q.Newest && n == limit {
-			next = e.Cursor()
-		}
-		return nil
-	})
-	return next, err
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return next, err
+	}
+	if n == 0 {
+		return report.EventCursor{}, nil
+	}
+	since := next.Time
+	next.Time = next.Time.UTC()
+	if n < limit {
+		next = report.EventCursor{}
+	}
+	return next, s.readEvents(ctx, eventSQL{EventSQL: narrow, Since: true}, append(args, sql.Named("since", since)), q.ProjectID, fn)
 }
 
 // EventsStoredAfter calls fn, in storage order, with the events of f
@@ -67,17 +99,20 @@ func (s *Store) LiveStart(ctx context.Context, f report.EventFilter) (report.Liv
 func (s *Store) storedAfter(ctx context.Context, q report.EventQuery, after int64, fn func(e *report.StoredEvent) error) error {
 	narrow := storage.NarrowEvents(&q)
 	narrow.After = true
-	return s.readEvents(ctx, &q, narrow, []any{sql.Named("after", after)}, fn)
+	args, err := s.eventArgs(ctx, &q, narrow)
+	if err != nil {
+		return err
+	}
+	return s.readEvents(ctx, eventSQL{EventSQL: narrow}, append(args, sql.Named("after", after)), q.ProjectID, fn)
 }
 
-// readEvents runs Events.sql narrowed by narrow, with the values of q and
-// the parameters more that narrow needs besides them.
-func (s *Store) readEvents(ctx context.Context, q *report.EventQuery, narrow storage.EventSQL, more []any, fn func(e *report.StoredEvent) error) error {
+// eventArgs binds the values of q that Events.sql narrows by.
+func (s *Store) eventArgs(ctx context.Context, q *report.EventQuery, narrow storage.EventSQL) ([]any, error) {
 	args := []any{sql.Named("project", q.ProjectID)}
 	if narrow.Person {
 		_, ids, err := s.personIDs(ctx, q.ProjectID, q.Person)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		args = append(args, sql.Named("ids", ids))
 	}
@@ -95,9 +130,13 @@ func (s *Store) readEvents(ctx context.Context, q *report.EventQuery, narrow sto
 			args = append(args, sql.Named(p.name, p.value))
 		}
 	}
-	args = append(args, more...)
+	return args, nil
+}
+
+// readEvents runs Events.sql.
+func (s *Store) readEvents(ctx context.Context, shape eventSQL, args []any, projectID string, fn func(e *report.StoredEvent) error) error {
 	var query strings.Builder
-	if err := eventsQuery.Execute(&query, narrow); err != nil {
+	if err := eventsQuery.Execute(&query, shape); err != nil {
 		return err
 	}
 	rows, err := s.db.QueryContext(ctx, query.String(), args...)
@@ -121,7 +160,7 @@ func (s *Store) readEvents(ctx context.Context, q *report.EventQuery, narrow sto
 			return fmt.Errorf("read events: %w", err)
 		}
 		f.OriginalTimestamp, f.SentAt = originalTimestamp.Time, sentAt.Time
-		e.Event = f.Event(q.ProjectID)
+		e.Event = f.Event(projectID)
 		if err := fn(&e); err != nil {
 			return err
 		}

@@ -12,10 +12,13 @@ import (
 	"github.com/waymark-analytics/waymark/segment"
 )
 
-// Pages of events, newest first.
+// Pages of events, newest first, and how many events one page reads at
+// most: conditions that reject most events make short pages then, each
+// with the cursor to read on.
 const (
 	defaultEventPage = 100
 	maxEventPage     = 1000
+	maxEventRead     = 5000
 )
 
 // eventTypes are the types an event filter may name.
@@ -47,9 +50,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, project waymark.
 		}
 		q := report.EventQuery{EventFilter: f, Limit: limit}
 		return streamNDJSON(w, func(enc *json.Encoder) error {
-			return s.Store.Events(r.Context(), q, func(e *report.StoredEvent) error {
+			_, err := s.Store.Events(r.Context(), q, func(e *report.StoredEvent) error {
 				return enc.Encode(segment.Export(&e.Event, e.PersonID))
 			})
+			return err
 		})
 	case "newest":
 		limit, err := parseLimit(p["limit"], defaultEventPage, maxEventPage)
@@ -60,7 +64,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, project waymark.
 		if err != nil {
 			return err
 		}
-		return writeJSON(w, http.StatusOK, page)
+		return writeEventPage(w, page)
 	}
 	return waymark.Errorf(waymark.KindInvalid, "order %q: use stored or newest", p["order"])
 }
@@ -107,6 +111,14 @@ type eventPage struct {
 	Next   string             `json:"next"`
 }
 
+// writeEventPage answers with a page, its events written as export lines
+// are.
+func writeEventPage(w http.ResponseWriter, page eventPage) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	return segment.NewEncoder(w).Encode(page)
+}
+
 // newestEvents reads the page of f's events that follows the cursor before.
 func (s *Server) newestEvents(ctx context.Context, f report.EventFilter, before string, limit int) (eventPage, error) {
 	page := eventPage{Events: []segment.Exported{}}
@@ -115,8 +127,8 @@ func (s *Server) newestEvents(ctx context.Context, f report.EventFilter, before 
 		return page, err
 	}
 	// One event more than the page tells whether another page follows.
-	q := report.EventQuery{EventFilter: f, Newest: true, Before: cursor, Limit: limit + 1}
-	err = s.Store.Events(ctx, q, func(e *report.StoredEvent) error {
+	q := report.EventQuery{EventFilter: f, Newest: true, Before: cursor, Limit: limit + 1, MaxRead: maxEventRead}
+	stopped, err := s.Store.Events(ctx, q, func(e *report.StoredEvent) error {
 		if len(page.Events) == limit {
 			page.Next = cursor.String()
 			return nil
@@ -125,5 +137,8 @@ func (s *Server) newestEvents(ctx context.Context, f report.EventFilter, before 
 		cursor = e.Cursor()
 		return nil
 	})
+	if page.Next == "" {
+		page.Next = stopped.String()
+	}
 	return page, err
 }

@@ -56,5 +56,5 @@ func (s *Server) personEvents(w http.ResponseWriter, r *http.Request, project wa
 		return err
 	}
 	page.Person = person.ID
-	return writeJSON(w, http.StatusOK, page)
+	return writeEventPage(w, page)
 }

@@ -26,7 +26,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 	Projects(ctx context.Context) ([]waymark.Project, error)
 	ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error
-	Events(ctx context.Context, q report.EventQuery, fn func(e *report.StoredEvent) error) error
+	Events(ctx context.Context, q report.EventQuery, fn func(e *report.StoredEvent) error) (report.EventCursor, error)
 	EventsStoredAfter(ctx context.Context, f report.EventFilter, mark report.LiveMark, fn func(e *report.StoredEvent) error) (report.LiveMark, error)
 	LiveStart(ctx context.Context, f report.EventFilter) (report.LiveMark, error)
 	SearchPersons(ctx context.Context, projectID, text string, limit int) ([]waymark.PersonSummary, error)

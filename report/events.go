@@ -80,6 +80,11 @@ type EventQuery struct {
 	Before EventCursor
 	// Limit, if above 0, stops after that many events.
 	Limit int
+	// MaxRead, if above 0, with Newest, stops after reading that many
+	// events of the columns the filter narrows by, whether its conditions
+	// pass them or not, and tells where: conditions that reject almost
+	// everything then cost a bounded read per request.
+	MaxRead int
 }
 
 // StoredEvent is an event as an event query returns it.

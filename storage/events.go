@@ -17,56 +17,64 @@ import (
 // chunk starts after: zero when there are no more rows.
 type EventChunk func(ctx context.Context, q report.EventQuery, limit int, fn func(e *report.StoredEvent) error) (next report.EventCursor, err error)
 
-// Chunk sizes of newest-first reads: the first of a filter with
-// conditions, which grows fourfold while conditions reject the rows read,
-// up to the largest; and that of reading without a limit.
+// Chunk sizes of newest-first reads: the first, for conditions that may
+// reject rows or a reader that may stop early, which grows fourfold chunk
+// by chunk up to the largest.
 const (
 	firstChunk = 100
 	maxChunk   = 10000
 )
 
-var errEnough = errors.New("enough events")
+var (
+	errEnough = errors.New("enough events")
+	errRead   = errors.New("read enough events")
+)
 
 // Events answers q for an engine: chunk narrows in SQL, then every event
 // must pass q.Matches, with its person's current traits from traits when
-// conditions read person fields, as reports read them.
-func Events(ctx context.Context, q report.EventQuery, chunk EventChunk, traits Traits, fn func(e *report.StoredEvent) error) error {
+// conditions read person fields, as reports read them. When q.MaxRead
+// stops it, it returns the cursor of the last event read.
+func Events(ctx context.Context, q report.EventQuery, chunk EventChunk, traits Traits, fn func(e *report.StoredEvent) error) (stopped report.EventCursor, err error) {
 	if err := q.Validate(); err != nil {
-		return err
+		return stopped, err
 	}
 	persons, err := currentTraits(ctx, q.ProjectID, q.PersonKeys(), traits)
 	if err != nil {
-		return err
+		return stopped, err
 	}
-	sent := 0
+	read, sent := 0, 0
 	pass := func(e *report.StoredEvent) error {
-		if !q.Matches(&e.Event, persons[e.PersonID]) {
-			return nil
+		read++
+		if q.Matches(&e.Event, persons[e.PersonID]) {
+			if err := fn(e); err != nil {
+				return err
+			}
+			if sent++; sent == q.Limit {
+				return errEnough
+			}
 		}
-		if err := fn(e); err != nil {
-			return err
-		}
-		if sent++; sent == q.Limit {
-			return errEnough
+		if read == q.MaxRead && q.Newest {
+			stopped = e.Cursor()
+			return errRead
 		}
 		return nil
 	}
 	if !q.Newest {
 		_, err := chunk(ctx, q, 0, pass)
-		return enough(err)
+		return stopped, enough(err)
 	}
-	size := maxChunk
-	if len(q.Where) > 0 {
-		size = max(firstChunk, q.Limit)
-	}
+	size := max(firstChunk, q.Limit)
 	for {
 		limit := size
 		if len(q.Where) == 0 && q.Limit > 0 {
 			limit = q.Limit - sent // rows the engine reads all pass but for copies
 		}
+		if q.MaxRead > 0 {
+			limit = min(limit, q.MaxRead-read)
+		}
 		next, err := chunk(ctx, q, min(limit, maxChunk), pass)
 		if err != nil || next.IsZero() {
-			return enough(err)
+			return stopped, enough(err)
 		}
 		q.Before = next
 		size = min(size*4, maxChunk)
@@ -74,7 +82,7 @@ func Events(ctx context.Context, q report.EventQuery, chunk EventChunk, traits T
 }
 
 func enough(err error) error {
-	if errors.Is(err, errEnough) {
+	if errors.Is(err, errEnough) || errors.Is(err, errRead) {
 		return nil
 	}
 	return err

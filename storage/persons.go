@@ -30,7 +30,7 @@ var errFound = errors.New("found")
 // newest events. describe reads the rows of the persons found.
 func SearchPersons(ctx context.Context, projectID, text string, limit int,
 	match func(ctx context.Context, projectID, text string, limit int) ([]string, error),
-	events func(ctx context.Context, q report.EventQuery, fn func(e *report.StoredEvent) error) error,
+	events func(ctx context.Context, q report.EventQuery, fn func(e *report.StoredEvent) error) (report.EventCursor, error),
 	describe func(ctx context.Context, projectID string, persons []string) ([]PersonRow, error),
 ) ([]waymark.PersonSummary, error) {
 	var persons []string
@@ -42,7 +42,7 @@ func SearchPersons(ctx context.Context, projectID, text string, limit int,
 	} else {
 		seen := map[string]bool{}
 		q := report.EventQuery{EventFilter: report.EventFilter{ProjectID: projectID}, Newest: true}
-		err := events(ctx, q, func(e *report.StoredEvent) error {
+		_, err := events(ctx, q, func(e *report.StoredEvent) error {
 			if !seen[e.PersonID] {
 				seen[e.PersonID] = true
 				persons = append(persons, e.PersonID)

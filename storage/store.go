@@ -45,8 +45,10 @@ type Store interface {
 	Close() error
 
 	// Events calls fn with the stored events q asks for, each message once
-	// (see report.EventQuery), with the person each resolves to now.
-	Events(ctx context.Context, q report.EventQuery, fn func(e *report.StoredEvent) error) error
+	// (see report.EventQuery), with the person each resolves to now. When
+	// q.MaxRead stops it before the events end, it returns the cursor of
+	// the last event it read, to go on after.
+	Events(ctx context.Context, q report.EventQuery, fn func(e *report.StoredEvent) error) (report.EventCursor, error)
 	// SearchPersons returns up to limit persons with a distinct id, or a
 	// top-level value of an identify call's traits as written in JSON,
 	// that contains text, ignoring case: those with an id equal to it

@@ -1,7 +1,17 @@
 -- Stored events of a project with the person each resolves to now and its
 -- seq: a template of what storage.EventChunk narrows in SQL, the columns of
 -- a report.EventQuery. Without them it is the export: every event, in the
--- order it was stored. Absent strings come back empty.
+-- order it was stored. Since bounds a newest-first chunk by the time of its
+-- last event (see EventKeys). Absent strings come back empty.
+{{define "narrow"}}{{if .Person}}
+  AND e.distinct_id IN (SELECT unnest($ids)){{end}}{{if .Type}}
+  AND e.type = $type{{end}}{{if .Name}}
+  AND e.name = $name{{end}}{{if .From}}
+  AND e.timestamp >= $from{{end}}{{if .To}}
+  AND e.timestamp < $to{{end}}{{if .After}}
+  AND e.seq > $after{{end}}{{if .Before}}
+  AND (e.timestamp < $before_time OR e.timestamp = $before_time AND (e.seq < $before_seq
+       OR e.seq = $before_seq AND e.message_id < $before_message)){{end}}{{end}}
 SELECT
     e.message_id, e.type, coalesce(e.name, ''), coalesce(e.user_id, ''), coalesce(e.anonymous_id, ''),
     coalesce(e.group_id, ''), coalesce(e.previous_id, ''),
@@ -18,14 +28,7 @@ SELECT
     coalesce(i.person_id, e.distinct_id) AS person_id, e.seq
 FROM events e
 LEFT JOIN identities i ON i.project_id = e.project_id AND i.distinct_id = e.distinct_id
-WHERE e.project_id = $project{{if .Person}}
-  AND e.distinct_id IN (SELECT unnest($ids)){{end}}{{if .Type}}
-  AND e.type = $type{{end}}{{if .Name}}
-  AND e.name = $name{{end}}{{if .From}}
-  AND e.timestamp >= $from{{end}}{{if .To}}
-  AND e.timestamp < $to{{end}}{{if .After}}
-  AND e.seq > $after{{end}}{{if .Before}}
-  AND (e.timestamp < $before_time OR e.timestamp = $before_time AND (e.seq < $before_seq
-       OR e.seq = $before_seq AND e.message_id < $before_message)){{end}}
+WHERE e.project_id = $project{{template "narrow" .}}{{if .Since}}
+  AND e.timestamp >= $since{{end}}
 {{if .Newest}}ORDER BY e.timestamp DESC, e.seq DESC, e.message_id DESC
 LIMIT $limit{{else}}ORDER BY e.seq{{end}}

@@ -95,13 +95,36 @@ func testEvents(t *testing.T, open Opener) {
 		t.Errorf("pages %q, want %q", got, want)
 	}
 
+	// A read limit stops pages short, each with where to go on.
+	q = report.EventQuery{EventFilter: report.EventFilter{ProjectID: "p", Where: []report.Condition{{Field: "properties.plan", Op: "=", Value: "free"}}},
+		Newest: true, Limit: 10, MaxRead: 3}
+	pages = nil
+	for range 5 {
+		var ids []string
+		stopped, err := s.Events(ctx, q, func(e *report.StoredEvent) error {
+			ids = append(ids, e.Event.MessageID)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, strings.Join(ids, " "))
+		if stopped.IsZero() {
+			break
+		}
+		q.Before = stopped
+	}
+	if got, want := strings.Join(pages, " | "), " |  | v2 | "; got != want { // i2 i1 newer | v3 late v4 | t1 v2 v1 | t2
+		t.Errorf("pages read 3 at a time: %q, want %q", got, want)
+	}
+
 	for _, bad := range []report.EventFilter{
 		{Where: []report.Condition{{Field: "nope", Op: "="}}},
 		{Where: []report.Condition{{Field: "name", Op: "like"}}},
 		{From: t0, To: t0.Add(-time.Second)},
 	} {
 		bad.ProjectID = "p"
-		if err := s.Events(ctx, report.EventQuery{EventFilter: bad}, func(*report.StoredEvent) error { return nil }); waymark.ErrorKind(err) != waymark.KindInvalid {
+		if _, err := s.Events(ctx, report.EventQuery{EventFilter: bad}, func(*report.StoredEvent) error { return nil }); waymark.ErrorKind(err) != waymark.KindInvalid {
 			t.Errorf("%+v: err = %v, want invalid", bad, err)
 		}
 	}
@@ -209,7 +232,7 @@ func referenceEvents(ref *report.Reference, f report.EventFilter, newest bool) [
 func events(t *testing.T, s storage.Store, q report.EventQuery) []report.StoredEvent {
 	t.Helper()
 	var out []report.StoredEvent
-	if err := s.Events(context.Background(), q, func(e *report.StoredEvent) error {
+	if _, err := s.Events(context.Background(), q, func(e *report.StoredEvent) error {
 		out = append(out, *e)
 		return nil
 	}); err != nil {
