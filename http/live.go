@@ -33,8 +33,8 @@ func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request, project waym
 	if err != nil {
 		return err
 	}
-	if len(f.PersonKeys()) > 0 {
-		return waymark.Errorf(waymark.KindInvalid, "a live stream cannot filter by person fields: use them in event lists")
+	if err := f.ValidateLive(); err != nil {
+		return err
 	}
 	ctx := r.Context()
 	var mark report.LiveMark

@@ -38,6 +38,19 @@ func (f *EventFilter) Validate() error {
 	return nil
 }
 
+// ValidateLive reports a filter a live stream cannot apply: one that cannot
+// be applied at all, or that reads person fields, whose values a stream
+// would have to follow as well.
+func (f *EventFilter) ValidateLive() error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	if len(f.PersonKeys()) > 0 {
+		return invalid("a live stream cannot filter by person fields: use them in event lists")
+	}
+	return nil
+}
+
 // PersonKeys returns the traits the filter's person fields read.
 func (f *EventFilter) PersonKeys() []string {
 	var keys []string

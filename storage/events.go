@@ -148,11 +148,8 @@ type StoredAfterFunc func(ctx context.Context, q report.EventQuery, after int64,
 // events after mark.Seq, and those of mark.Recent are left out. StoredAfter
 // checks the filter and applies it whole.
 func StoredAfter(ctx context.Context, f report.EventFilter, mark report.LiveMark, read StoredAfterFunc, fn func(e *report.StoredEvent) error) (report.LiveMark, error) {
-	if err := f.Validate(); err != nil {
+	if err := f.ValidateLive(); err != nil {
 		return mark, err
-	}
-	if len(f.PersonKeys()) > 0 {
-		return mark, waymark.Errorf(waymark.KindInvalid, "a live stream cannot filter by person fields: use them in event lists")
 	}
 	next := report.LiveMark{Seq: mark.Seq, Recent: map[string]bool{}}
 	err := read(ctx, report.EventQuery{EventFilter: f}, mark.Seq, func(e *report.StoredEvent) error {

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/waymark-analytics/waymark"
-	"github.com/waymark-analytics/waymark/identity"
 	"github.com/waymark-analytics/waymark/report"
 	"github.com/waymark-analytics/waymark/storage"
 )
@@ -138,21 +137,7 @@ func testEvents(t *testing.T, open Opener) {
 func testEventsReference(t *testing.T, open Opener, seed uint64) {
 	s := open.Must(t)
 	rng := rand.New(rand.NewPCG(seed, 13))
-	graph := identity.NewGraph()
-	ref := report.Reference{PersonOf: graph.Person}
-	stored := map[string]bool{}
-	for _, batch := range randomHitEvents(rng, 300) {
-		for _, e := range batch {
-			if message := e.ProjectID + "/" + e.MessageID; !stored[message] {
-				stored[message] = true
-				if link, ok := identity.LinkOf(&e); ok && e.ProjectID == "p" {
-					graph.Apply(link)
-				}
-				ref.Events = append(ref.Events, e)
-			}
-		}
-		write(t, s, batch...)
-	}
+	ref := writeRandomEvents(t, s, rng, 300)
 	persons := append([]string{"u0", "u3", "nobody"}, hitAnonymousIDs...)
 	for i := range 40 {
 		var q report.EventQuery
@@ -177,7 +162,7 @@ func testEventsReference(t *testing.T, open Opener, seed uint64) {
 		}
 		q.Newest = rng.IntN(3) > 0
 
-		want := referenceEvents(&ref, q.EventFilter, q.Newest)
+		want := referenceEvents(ref, q.EventFilter, q.Newest)
 		var got []string
 		if q.Newest {
 			q.Limit = 1 + rng.IntN(80)

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/waymark-analytics/waymark"
-	"github.com/waymark-analytics/waymark/identity"
 	"github.com/waymark-analytics/waymark/report"
 )
 
@@ -99,21 +98,7 @@ func testOverview(t *testing.T, open Opener) {
 func testOverviewReference(t *testing.T, open Opener, seed uint64) {
 	s := open.Must(t)
 	rng := rand.New(rand.NewPCG(seed, 17))
-	graph := identity.NewGraph()
-	ref := report.Reference{PersonOf: graph.Person}
-	stored := map[string]bool{}
-	for _, batch := range randomHitEvents(rng, 300) {
-		for _, e := range batch {
-			if message := e.ProjectID + "/" + e.MessageID; !stored[message] {
-				stored[message] = true
-				if link, ok := identity.LinkOf(&e); ok && e.ProjectID == "p" {
-					graph.Apply(link)
-				}
-				ref.Events = append(ref.Events, e)
-			}
-		}
-		write(t, s, batch...)
-	}
+	ref := writeRandomEvents(t, s, rng, 300)
 	for i := range 12 {
 		from := hitTime0.Add(time.Duration(rng.Int64N(int64(90*time.Minute))) - 10*time.Minute)
 		o := report.Overview{
@@ -121,7 +106,7 @@ func testOverviewReference(t *testing.T, open Opener, seed uint64) {
 			Goal:     pick(rng, hitNames),
 			Interval: pick(rng, []report.Period{report.Hour, report.Day, report.Week}),
 		}
-		want, err := report.RunOverview(context.Background(), &ref, "p", o)
+		want, err := report.RunOverview(context.Background(), ref, "p", o)
 		if err != nil {
 			t.Fatal(err)
 		}
