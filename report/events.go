@@ -124,21 +124,6 @@ type EventCursor struct {
 // IsZero reports whether c is the start.
 func (c EventCursor) IsZero() bool { return c == EventCursor{} }
 
-// After reports whether e comes after c in newest-first order.
-func (c EventCursor) After(e *StoredEvent) bool {
-	if c.IsZero() {
-		return true
-	}
-	at := e.Event.Timestamp.Truncate(time.Microsecond)
-	if !at.Equal(c.Time) {
-		return at.Before(c.Time)
-	}
-	if e.Seq != c.Seq {
-		return e.Seq < c.Seq
-	}
-	return e.Event.MessageID < c.MessageID
-}
-
 // String is the cursor as the API hands it out: opaque, and safe in a URL.
 func (c EventCursor) String() string {
 	if c.IsZero() {
