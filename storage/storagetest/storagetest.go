@@ -52,8 +52,7 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener) {
 	}
 	seeded("IdentityMatchesReference", 12, testIdentityReference)
 	seeded("HitsMatchReference", 4, testHitsReference)
-	seeded("EventsMatchReference", 4, testEventsReference)
-	seeded("OverviewMatchesReference", 4, testOverviewReference)
+	seeded("EventsAndOverviewMatchReference", 4, testReadsReference)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
