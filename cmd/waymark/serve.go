@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"net"
 	nethttp "net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/dashboard"
 	"github.com/waymark-analytics/waymark/geoip"
 	"github.com/waymark-analytics/waymark/http"
 	"github.com/waymark-analytics/waymark/ingest"
@@ -111,14 +113,23 @@ func (f *serveFlags) serve(ctx context.Context, store storage.Store, project way
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	writer := ingest.NewWriter(store, 20000)
 	defer writer.Close()
-	server := http.New(http.Config{Store: store, Writer: writer, Pipeline: ingest.NewPipeline(opts), Logger: logger, TrustProxy: f.trustProxy})
+	secret, err := sessionSecret(f.data.dir)
+	if err != nil {
+		return err
+	}
+	ui, err := dashboard.New()
+	if err != nil {
+		return err
+	}
+	server := http.New(http.Config{Store: store, Writer: writer, Pipeline: ingest.NewPipeline(opts), Logger: logger, TrustProxy: f.trustProxy,
+		Dashboard: ui, SessionSecret: secret})
 
 	listener, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("Waymark %s serving on http://%s\n  project:   %s\n  write key: %s\n  read key:  %s\n",
-		version, listener.Addr(), project.ID, project.WriteKey, project.ReadKey)
+	fmt.Printf("Waymark %s serving on http://%s\n  project:   %s\n  write key: %s\n  read key:  %s\n  dashboard: http://%s/login?key=%s\n",
+		version, listener.Addr(), project.ID, project.WriteKey, project.ReadKey, listener.Addr(), url.QueryEscape(project.ReadKey))
 	if err := writeServerFile(f.data.dir, runningServer{Addr: listener.Addr().String(), PID: os.Getpid(), WriteKey: project.WriteKey, ReadKey: project.ReadKey}); err != nil {
 		return err
 	}
