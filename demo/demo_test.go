@@ -277,3 +277,18 @@ func BenchmarkGenerate(b *testing.B) {
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(bytes)/float64(total), "B/event")
 }
+
+func TestJourneysRun(t *testing.T) {
+	journeys, err := Journeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(journeys) == 0 {
+		t.Fatal("no demo journeys")
+	}
+	for _, j := range journeys {
+		if err := j.Validate(); err != nil {
+			t.Errorf("journey %s: %v", j.ID, err)
+		}
+	}
+}

@@ -21,24 +21,33 @@ echarts.registerTheme('waymark', {
   textStyle: { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', color: colors.text },
 });
 
-// chart adds a figure with a chart to parent and returns the ECharts
-// instance. file names the PNG export.
+// chart adds a figure with a chart to parent and returns the figure. file
+// names the PNG export. The chart is drawn once the figure is in the page
+// and has a size, and redrawn when its size changes.
 export function chart(parent, { title, file, option, tall = false }) {
   const canvas = h('div', { class: tall ? 'chart-canvas tall' : 'chart-canvas', role: 'img', 'aria-label': title });
-  const png = h('button', { type: 'button', class: 'quiet export', 'aria-label': `Download ${title} as PNG` }, 'PNG');
-  const figure = h('figure', { class: 'chart', dataset: { chart: file } },
-    h('figcaption', {}, h('span', {}, title), png), canvas);
+  let instance = null;
+  const png = h('button', {
+    type: 'button', class: 'quiet export', 'aria-label': `Download ${title} as PNG`,
+    onclick: () => instance && download(`${file}.png`, instance.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#fff' })),
+  }, 'PNG');
+  const figure = h('figure', { class: 'chart', dataset: { chart: file } }, h('figcaption', {}, h('span', {}, title), png), canvas);
   parent.append(figure);
-  const instance = echarts.init(canvas, 'waymark', { renderer: 'canvas' });
   // ECharts' own tooltip text is HTML with inline styles, which the
   // Content-Security-Policy refuses: a chart shows tooltips only with a
   // formatter that builds them with tip.
   const tooltip = option.tooltip?.formatter ? { confine: true, className: 'chart-tooltip', ...option.tooltip } : { show: false };
-  instance.setOption({ animationDuration: 300, ...option, tooltip });
-  png.addEventListener('click', () => download(`${file}.png`,
-    instance.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#fff' })));
-  new ResizeObserver(() => instance.resize()).observe(canvas);
-  return instance;
+  new ResizeObserver(() => {
+    if (canvas.clientWidth === 0) return;
+    if (instance) {
+      instance.resize();
+      return;
+    }
+    instance = echarts.init(canvas, 'waymark', { renderer: 'canvas' });
+    instance.setOption({ animationDuration: 300, ...option, tooltip });
+    figure.dataset.drawn = 'true';
+  }).observe(canvas);
+  return figure;
 }
 
 // tip builds a tooltip: a title and label–value rows, as text.
