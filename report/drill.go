@@ -68,7 +68,7 @@ func FunnelPersons(ctx context.Context, src Source, project string, f Funnel, d 
 
 	q, p, _ := f.query(project)
 	k := d.Step - 1
-	page := &PersonsPage{Persons: []string{}, Offset: d.Offset, Limit: d.Limit}
+	var matched []string
 	err := src.Hits(ctx, q, func(person *Person) error {
 		match := false
 		p.units(person.Hits, func(hits []Hit, a *attempt) {
@@ -78,17 +78,19 @@ func FunnelPersons(ctx context.Context, src Source, project string, f Funnel, d 
 			match = p.outcome(hits, a, k) == d.Outcome
 		})
 		if match {
-			if page.Total >= d.Offset && len(page.Persons) < d.Limit {
-				page.Persons = append(page.Persons, person.ID)
-			}
-			page.Total++
+			matched = append(matched, person.ID)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	slices.Sort(page.Persons)
+	// Sources pass persons in any order; pages follow the ids'.
+	slices.Sort(matched)
+	page := &PersonsPage{Persons: []string{}, Total: len(matched), Offset: d.Offset, Limit: d.Limit}
+	if d.Offset < len(matched) {
+		page.Persons = append(page.Persons, matched[d.Offset:min(len(matched), d.Offset+d.Limit)]...)
+	}
 	return page, nil
 }
 

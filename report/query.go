@@ -66,9 +66,9 @@ type Person struct {
 }
 
 // Source runs queries: each engine is one, and so is Reference. It calls fn
-// once per person with at least one hit, in ascending order of person id,
-// each person's hits sorted by (Time, Seq). fn may keep nothing of p after it
-// returns.
+// once per person with at least one hit, persons in an order of the
+// engine's choosing, each person's hits sorted by (Time, Seq). fn may keep
+// nothing of p after it returns.
 type Source interface {
 	Hits(ctx context.Context, q Query, fn func(p *Person) error) error
 }

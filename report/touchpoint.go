@@ -216,7 +216,13 @@ func (op Op) Negative() bool {
 // Holds evaluates the condition on e, whose person has the traits person.
 // The condition must be valid.
 func (c Condition) Holds(e *waymark.Event, person Traits) bool {
-	v, set := c.Field.Value(e, person)
+	return c.HoldsValue(c.Field.Value(e, person))
+}
+
+// HoldsValue evaluates the condition on a value of its field, as
+// Field.Value reads it; set is false when the field is not set. Engines
+// that keep distinct values apart evaluate a condition once per value.
+func (c Condition) HoldsValue(v string, set bool) bool {
 	if !set {
 		return c.Op.Negative()
 	}
