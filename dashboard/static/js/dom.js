@@ -74,11 +74,14 @@ export function emptyNote(...text) {
 // fill shows a loading note in el, then what work returns, or the error it
 // throws: a panel is never blank. Work started by an earlier fill of the same
 // element is abandoned, so a slow old answer cannot overwrite a newer one.
+// The body's data-busy counts the fills under way and data-filled those
+// done, so that tests and benchmarks can tell when a page has its numbers.
 export async function fill(el, work, what) {
   const token = Symbol('fill');
   el.fillToken = token;
   show(el, loadingNote(what));
   el.setAttribute('aria-busy', 'true');
+  count('busy', 1);
   try {
     const content = await work();
     if (el.fillToken === token) show(el, content);
@@ -86,7 +89,13 @@ export async function fill(el, work, what) {
     if (el.fillToken === token && err?.name !== 'AbortError') show(el, errorNote(err));
   } finally {
     if (el.fillToken === token) el.removeAttribute('aria-busy');
+    count('busy', -1);
+    count('filled', 1);
   }
+}
+
+function count(name, delta) {
+  document.body.dataset[name] = String(Number(document.body.dataset[name] ?? 0) + delta);
 }
 
 // problemsNote lists what is wrong with a page's URL.

@@ -16,7 +16,7 @@ export function table({ caption, columns, rows, file, empty = 'Nothing to show.'
     type: 'button', class: 'quiet export', 'aria-label': `Download ${caption} as CSV`,
     onclick: () => download(`${file}.csv`, URL.createObjectURL(new Blob([csv(columns, rows)], { type: 'text/csv;charset=utf-8' }))),
   }, 'CSV');
-  const el = h('div', { class: 'table-wrap' },
+  const el = h('div', { class: 'table-wrap', dataset: { table: file } },
     h('table', {},
       h('caption', {}, h('div', { class: 'caption' }, h('span', {}, caption), csvButton)),
       h('thead', {}, head),

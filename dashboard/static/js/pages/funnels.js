@@ -153,12 +153,12 @@ function sync(s) {
   if (stepsKey(fromForm()) !== stepsKey(urlState(s))) {
     stepsList.replaceChildren(...s.steps.map((event, i) =>
       stepRow(event, s.where.filter((c) => c.step === i + 1).map(({ step: _, ...c }) => c))));
-    while (stepsList.children.length < 2) stepsList.append(stepRow());
-    label();
     const fresh = conditionsEditor({ conditions: s.where.filter((c) => c.step === undefined), label: 'Conditions on every step' });
     everyStep.replaceWith(fresh);
     everyStep = fresh;
   }
+  while (stepsList.children.length < 2) stepsList.append(stepRow());
+  label();
   form.window.value = s.window;
   form.order.value = s.order;
   form.countBy.value = s.countBy;
@@ -167,7 +167,7 @@ function sync(s) {
   range.set(s);
 }
 
-async function render() {
+function render() {
   const { state: s, problems } = read();
   current = s;
   sync(s);
@@ -177,7 +177,7 @@ async function render() {
     return;
   }
   if (s.steps.length < 2) {
-    show(results, emptyNote('Pick two or more steps, then ', h('strong', {}, 'Show funnel'), '.'), await suggestions());
+    fill(results, async () => [emptyNote('Pick two or more steps, then ', h('strong', {}, 'Show funnel'), '.'), await suggestions()]);
     return;
   }
   const def = definition(s);
