@@ -2,6 +2,8 @@ package http
 
 import (
 	"crypto/hmac"
+	"fmt"
+	"html"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
@@ -35,7 +37,7 @@ const (
 
 // signIn answers GET /login, with the form or, given ?key=, by signing in
 // directly (the link the startup banner prints), and POST /login from the
-// form. A right read key gets a session cookie and a redirect to "next".
+// form. A right read key gets a session cookie and is sent on to "next".
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if r.Method == http.MethodGet && !r.URL.Query().Has("key") {
 		return s.Dashboard.ServeSignIn(w, r, http.StatusOK, "")
@@ -65,8 +67,21 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		Secure:   scheme(r) == "https",
 		SameSite: http.SameSiteStrictMode,
 	})
-	http.Redirect(w, r, localPath(r.FormValue("next")), http.StatusSeeOther)
-	return nil
+	next := localPath(r.FormValue("next"))
+	if r.Method == http.MethodPost {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return nil
+	}
+	// A link followed from another site (a web mail, a chat) is a cross-site
+	// navigation, and a SameSite=Strict cookie is not sent on a redirect
+	// that ends it: a page of this site that moves on starts a same-site one.
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = fmt.Fprintf(w, "<!doctype html>\n<meta http-equiv=\"refresh\" content=\"0; url=%[1]s\">\n<title>Signed in</title>\n<p>Signed in. <a href=\"%[1]s\">Continue</a></p>\n",
+		html.EscapeString(next))
+	return err
 }
 
 // signOut answers POST /logout: it clears the session cookie.
