@@ -15,6 +15,7 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/columnar"
 	"github.com/waymark-analytics/waymark/storage"
 )
 
@@ -43,6 +44,9 @@ type Options struct {
 	// ReadOnly opens an existing database for reading only, so that several
 	// readers, such as exports, can share it; Write then fails.
 	ReadOnly bool
+	// IndexMergeRows is how many new events make the report index merge
+	// them into a segment; 0 is columnar's default. Tests make it small.
+	IndexMergeRows int
 }
 
 // Store is a DuckDB database file holding projects, events, identities and
@@ -57,6 +61,8 @@ type Store struct {
 	appender *duckdb.Appender
 	seen     *storage.MessageSet
 	nextSeq  int64 // seq of the next stored event
+
+	index *columnar.Index // what reports read
 }
 
 // Open opens or creates the database file at path and brings its schema up to
@@ -74,12 +80,15 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	s := &Store{db: sql.OpenDB(connector)}
-	if opts.ReadOnly {
-		return s, nil
+	if !opts.ReadOnly {
+		if err := s.init(ctx); err != nil {
+			s.db.Close()
+			return nil, err
+		}
 	}
-	if err := s.init(ctx); err != nil {
-		s.db.Close()
-		return nil, err
+	if err := s.openIndex(ctx, path, opts); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open report index: %w", err)
 	}
 	return s, nil
 }
@@ -122,6 +131,9 @@ func (s *Store) Close() error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	var errs []error
+	if s.index != nil {
+		errs = append(errs, s.index.Close())
+	}
 	if s.appender != nil {
 		errs = append(errs, s.appender.Close())
 	}

@@ -11,8 +11,9 @@ import (
 
 // resolveIdentities applies the identity links carried by written events
 // inside the open write transaction. The write lock makes this the only
-// writer of the identity table, as identity.Plan requires.
-func (s *Store) resolveIdentities(ctx context.Context, written []*waymark.Event) error {
+// writer of the identity table, as identity.Plan requires. It returns, by
+// project, each distinct id whose person changed and its person now.
+func (s *Store) resolveIdentities(ctx context.Context, written []*waymark.Event) (map[string]map[string]string, error) {
 	links := map[string][]identity.Link{}
 	var projects []string
 	for _, e := range written {
@@ -23,16 +24,18 @@ func (s *Store) resolveIdentities(ctx context.Context, written []*waymark.Event)
 			links[e.ProjectID] = append(links[e.ProjectID], link)
 		}
 	}
+	assigned := map[string]map[string]string{}
 	for _, project := range projects {
 		state, err := s.identityState(ctx, project, identity.Ids(links[project]))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := s.applyChanges(ctx, project, identity.Plan(state, links[project])); err != nil {
-			return err
+		assigned[project] = map[string]string{}
+		if err := s.applyChanges(ctx, project, identity.Plan(state, links[project]), assigned[project]); err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	return assigned, nil
 }
 
 func (s *Store) identityState(ctx context.Context, project string, ids []string) (identity.State, error) {
@@ -53,9 +56,10 @@ func (s *Store) identityState(ctx context.Context, project string, ids []string)
 	return state, rows.Err()
 }
 
-// applyChanges executes identity changes in order. Runs of assignments go
-// in as one statement: a batch of sign-ups is thousands of them.
-func (s *Store) applyChanges(ctx context.Context, project string, changes []identity.Change) error {
+// applyChanges executes identity changes in order, recording in assigned
+// the person each changed distinct id resolves to now. Runs of assignments
+// go in as one statement: a batch of sign-ups is thousands of them.
+func (s *Store) applyChanges(ctx context.Context, project string, changes []identity.Change, assigned map[string]string) error {
 	var ids, persons []string
 	var users []bool
 	insert := func() error {
@@ -71,11 +75,12 @@ func (s *Store) applyChanges(ctx context.Context, project string, changes []iden
 		switch c.Kind {
 		case identity.Assign:
 			ids, persons, users = append(ids, c.DistinctID), append(persons, c.PersonID), append(users, c.IsUser)
+			assigned[c.DistinctID] = c.PersonID
 		case identity.Move:
 			if err := insert(); err != nil {
 				return fmt.Errorf("assign identities: %w", err)
 			}
-			if _, err := s.writer.ExecContext(ctx, queries.Get("MovePerson"), c.Into, project, c.From); err != nil {
+			if err := s.movePerson(ctx, project, c.From, c.Into, assigned); err != nil {
 				return fmt.Errorf("identity %s: %w", c, err)
 			}
 		}
@@ -84,4 +89,21 @@ func (s *Store) applyChanges(ctx context.Context, project string, changes []iden
 		return fmt.Errorf("assign identities: %w", err)
 	}
 	return nil
+}
+
+// movePerson gives every id of person from to person into.
+func (s *Store) movePerson(ctx context.Context, project, from, into string, assigned map[string]string) error {
+	rows, err := s.writer.QueryContext(ctx, queries.Get("MovePerson"), into, project, from)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		assigned[id] = into
+	}
+	return rows.Err()
 }

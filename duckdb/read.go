@@ -21,10 +21,27 @@ func (s *Store) ExportEvents(ctx context.Context, projectID string, fn func(e *w
 		return fmt.Errorf("export events: %w", err)
 	}
 	defer rows.Close()
+	var personID string
+	return scanEvents(rows, projectID, &personID, func(e *waymark.Event) error { return fn(e, personID) })
+}
+
+// EventsAfter implements columnar.Source.
+func (s *Store) EventsAfter(ctx context.Context, projectID string, after int64, fn func(seq int64, e *waymark.Event) error) error {
+	rows, err := s.db.QueryContext(ctx, queries.Get("EventsAfter"), projectID, after)
+	if err != nil {
+		return fmt.Errorf("read events: %w", err)
+	}
+	defer rows.Close()
+	var seq int64
+	return scanEvents(rows, projectID, &seq, func(e *waymark.Event) error { return fn(seq, e) })
+}
+
+// scanEvents reads rows of an event's columns, as ExportEvents.sql selects
+// them, and one more column into extra, and calls fn with each event.
+func scanEvents(rows *sql.Rows, projectID string, extra any, fn func(e *waymark.Event) error) error {
 	for rows.Next() {
 		var f storage.Flat
 		var originalTimestamp, sentAt sql.NullTime
-		var personID string
 		if err := rows.Scan(&f.MessageID, &f.Type, &f.Name, &f.UserID, &f.AnonymousID, &f.GroupID, &f.PreviousID,
 			&f.Timestamp, &originalTimestamp, &sentAt, &f.ReceivedAt,
 			&f.URL, &f.Host, &f.Path, &f.Title, &f.Referrer, &f.ReferrerHost,
@@ -33,12 +50,31 @@ func (s *Store) ExportEvents(ctx context.Context, projectID string, fn func(e *w
 			&f.IP, &f.Country, &f.Region, &f.City,
 			&f.Revenue, &f.Currency,
 			&f.Properties, &f.Traits, &f.Context, &f.Integrations,
-			&personID); err != nil {
-			return fmt.Errorf("export events: %w", err)
+			extra); err != nil {
+			return fmt.Errorf("read events: %w", err)
 		}
 		f.OriginalTimestamp, f.SentAt = originalTimestamp.Time, sentAt.Time
 		e := f.Event(projectID)
-		if err := fn(&e, personID); err != nil {
+		if err := fn(&e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// MergedIdentities implements columnar.Source.
+func (s *Store) MergedIdentities(ctx context.Context, projectID string, fn func(distinctID, personID string) error) error {
+	rows, err := s.db.QueryContext(ctx, queries.Get("MergedIdentities"), projectID)
+	if err != nil {
+		return fmt.Errorf("read identities: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var did, person string
+		if err := rows.Scan(&did, &person); err != nil {
+			return err
+		}
+		if err := fn(did, person); err != nil {
 			return err
 		}
 	}

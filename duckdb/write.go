@@ -78,13 +78,15 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 			return nil, fmt.Errorf("store rejection: %w", err)
 		}
 	}
-	if err := s.resolveIdentities(ctx, written); err != nil {
+	assigned, err := s.resolveIdentities(ctx, written)
+	if err != nil {
 		return nil, err
 	}
 	if _, err := s.writer.ExecContext(ctx, "COMMIT"); err != nil {
 		return nil, err
 	}
 	committed = true
+	s.commitToIndex(ctx, written, s.nextSeq, assigned)
 	s.nextSeq += int64(len(written))
 	return duplicate, nil
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -367,4 +368,24 @@ func (t Touchpoint) String() string {
 		return t.Type
 	}
 	return fmt.Sprintf("%d conditions", len(t.Where))
+}
+
+// Members returns the top-level members of a JSON object as fields read
+// them: each name once, its last value's text as Field.Value reads it, ""
+// for null and "". Names come sorted; raw that is not an object has none.
+func Members(raw []byte) (names, texts []string) {
+	m := members(raw)
+	if len(m) == 0 {
+		return nil, nil
+	}
+	names = make([]string, 0, len(m))
+	for name := range m {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	texts = make([]string, len(names))
+	for i, name := range names {
+		texts[i], _ = memberText(m[name])
+	}
+	return names, texts
 }

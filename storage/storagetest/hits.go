@@ -79,6 +79,8 @@ func collectHits(t *testing.T, source report.Source, q report.Query) []report.Pe
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Sources pass persons in an order of their choosing.
+	slices.SortFunc(persons, func(a, b report.Person) int { return strings.Compare(a.ID, b.ID) })
 	return persons
 }
 

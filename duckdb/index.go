@@ -1,0 +1,68 @@
+package duckdb
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/columnar"
+	"github.com/waymark-analytics/waymark/report"
+)
+
+var _ columnar.Source = (*Store)(nil)
+
+// openIndex opens the report index beside the database file, catching up
+// with what the database holds beyond it.
+func (s *Store) openIndex(ctx context.Context, path string, opts Options) error {
+	projects, err := s.Projects(ctx)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(projects))
+	for i, p := range projects {
+		ids[i] = p.ID
+	}
+	s.index, err = columnar.Open(ctx, path+".index", s, ids, columnar.Options{ReadOnly: opts.ReadOnly, MergeRows: opts.IndexMergeRows})
+	return err
+}
+
+// Hits implements report.Source: reports read the index.
+func (s *Store) Hits(ctx context.Context, q report.Query, fn func(p *report.Person) error) error {
+	return s.index.Hits(ctx, q, fn)
+}
+
+// commitToIndex hands the report index what a commit stored: written
+// events have the seqs from first on, in order; assigned holds, by
+// project, the distinct ids whose person changed.
+func (s *Store) commitToIndex(ctx context.Context, written []*waymark.Event, first int64, assigned map[string]map[string]string) {
+	type commit struct {
+		seqs   []int64
+		events []*waymark.Event
+	}
+	var order []string
+	commits := map[string]*commit{}
+	add := func(project string) *commit {
+		c := commits[project]
+		if c == nil {
+			c = &commit{}
+			commits[project] = c
+			order = append(order, project)
+		}
+		return c
+	}
+	for i, e := range written {
+		c := add(e.ProjectID)
+		c.seqs, c.events = append(c.seqs, first+int64(i)), append(c.events, e)
+	}
+	for project := range assigned {
+		add(project)
+	}
+	for _, project := range order {
+		c := commits[project]
+		if err := s.index.Commit(ctx, project, c.seqs, c.events, assigned[project]); err != nil {
+			// The events are stored: the index reads them from the
+			// database when it next loads the project.
+			slog.Error("report index commit", "project", project, "err", err)
+		}
+	}
+}
