@@ -46,6 +46,12 @@ function tableRow(columns, r) {
   }));
 }
 
+// folded puts a chart's table under a summary line, open on request: the
+// chart shows the same numbers.
+export function folded(tableEl) {
+  return h('details', { class: 'chart-table' }, h('summary', {}, 'Show as a table'), tableEl);
+}
+
 // csv writes the rows with their raw values. A text cell that a spreadsheet
 // would take for a formula (=, +, -, @) gets a leading apostrophe: the data
 // is untrusted.

@@ -9,7 +9,7 @@ import * as fmt from '../format.js';
 import { Params, navigate, onState } from '../state.js';
 import { dateRange } from '../daterange.js';
 import { chart, tip, colors, shorten } from '../chart.js';
-import { table } from '../table.js';
+import { table, folded } from '../table.js';
 import { conditionsEditor, checkCondition } from '../conditions.js';
 import { dataEnd, datalist, eventNames, showFirstEventHelp } from '../project.js';
 
@@ -207,8 +207,10 @@ function report(s, def, r) {
   stepsChart(out, r);
   out.append(stepsTable(s, r.steps, null));
   if (s.persons) out.append(drill(s, def));
-  durationChart(out, r.timeToConvert);
-  if (r.trend?.length) trendChart(out, r.trend, s.trend);
+  const pair = h('div', { class: 'grid-2' });
+  out.append(pair);
+  durationChart(pair, r.timeToConvert);
+  if (r.trend?.length) trendChart(pair, r.trend, s.trend);
   if (r.breakdown?.length) out.append(breakdownTable(s, r));
   return out;
 }
@@ -311,8 +313,8 @@ function durationChart(parent, d) {
       series: [{ type: 'bar', data: d.histogram.map((b) => b.count), itemStyle: { color: colors.primary } }],
     },
   });
-  box.append(table({ caption: 'Time to convert', file: 'funnel-time-to-convert', rows: d.histogram, columns: [
-    { label: 'Time', value: (b) => b.label }, { label: 'Converted', numeric: true, value: (b) => b.count, format: fmt.count }] }));
+  box.append(folded(table({ caption: 'Time to convert', file: 'funnel-time-to-convert', rows: d.histogram, columns: [
+    { label: 'Time', value: (b) => b.label }, { label: 'Converted', numeric: true, value: (b) => b.count, format: fmt.count }] })));
 }
 
 function trendChart(parent, trend, period) {
@@ -335,11 +337,11 @@ function trendChart(parent, trend, period) {
       ],
     },
   });
-  box.append(table({ caption: 'Conversion trend', file: 'funnel-trend', rows: trend, columns: [
+  box.append(folded(table({ caption: 'Conversion trend', file: 'funnel-trend', rows: trend, columns: [
     { label: period[0].toUpperCase() + period.slice(1), value: (t) => fmt.day(t.period) },
     { label: 'Entered', numeric: true, value: (t) => t.entered, format: fmt.count },
     { label: 'Converted', numeric: true, value: (t) => t.converted, format: fmt.count },
-    { label: 'Conversion', numeric: true, value: (t) => t.conversion, format: fmt.percent }] }));
+    { label: 'Conversion', numeric: true, value: (t) => t.conversion, format: fmt.percent }] })));
 }
 
 function breakdownTable(s, r) {

@@ -8,7 +8,7 @@ import * as fmt from '../format.js';
 import { Params, navigate, onState } from '../state.js';
 import { dateRange, lastDays } from '../daterange.js';
 import { chart, tip, colors } from '../chart.js';
-import { table } from '../table.js';
+import { table, folded } from '../table.js';
 import { livePanel } from '../live.js';
 import { dataEnd, datalist, eventNames, showFirstEventHelp } from '../project.js';
 
@@ -103,11 +103,11 @@ function seriesChart(series, interval) {
       ],
     },
   });
-  box.append(table({ caption: 'Events and persons', file: 'overview-series', rows: series, columns: [
+  box.append(folded(table({ caption: 'Events and persons', file: 'overview-series', rows: series, columns: [
     { label: interval[0].toUpperCase() + interval.slice(1), value: (x) => label(x.period) },
     { label: 'Events', numeric: true, value: (x) => x.events, format: fmt.count },
     { label: 'Persons', numeric: true, value: (x) => x.persons, format: fmt.count },
-  ] }));
+  ] })));
   return box;
 }
 

@@ -24,7 +24,7 @@ filter.addEventListener('submit', (e) => {
 
 // keyValues shows an object's members as a list, values as JSON unless text.
 function keyValues(obj, label) {
-  const entries = Object.entries(obj ?? {});
+  const entries = Object.entries(obj ?? {}).filter(([, v]) => v !== '' && v !== null);
   if (entries.length === 0) return h('p', { class: 'empty' }, 'None.');
   return h('dl', { class: 'kv', 'aria-label': label }, entries.map(([k, v]) => [
     h('dt', {}, k), h('dd', {}, typeof v === 'string' ? v : JSON.stringify(v))]));
