@@ -61,11 +61,12 @@ export function duration(seconds) {
   return `${decimal.format(Math.round(seconds * 10) / 10)} s`;
 }
 
-// dateTime writes an RFC 3339 time in UTC, as the API gives it, to the second.
+// dateTime writes an RFC 3339 time in UTC, as the API gives it, to the
+// second: 2026-10-14 15:00:05, with a space that does not break.
 export function dateTime(iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso ?? '');
-  return d.toISOString().slice(0, 19).replace('T', ' ');
+  return d.toISOString().slice(0, 19).replace('T', '\u00a0');
 }
 
 // day writes the UTC date of a time: 2026-10-14.
