@@ -33,9 +33,11 @@ import (
 
 // Source is what an index is rebuilt from: the store it indexes.
 type Source interface {
-	// EventsAfter calls fn with the project's stored events whose seq is
-	// above after, in storage order.
-	EventsAfter(ctx context.Context, projectID string, after int64, fn func(seq int64, e *waymark.Event) error) error
+	// LastSeq returns the highest seq stored, of any project; -1 for none.
+	LastSeq(ctx context.Context) (int64, error)
+	// EventsBetween calls fn with the project's stored events whose seq is
+	// above after and at most through, in any order.
+	EventsBetween(ctx context.Context, projectID string, after, through int64, fn func(seq int64, e *waymark.Event) error) error
 	// MergedIdentities calls fn with every distinct id of the project that
 	// resolves to a person other than itself, and that person.
 	MergedIdentities(ctx context.Context, projectID string, fn func(distinctID, personID string) error) error
@@ -63,7 +65,7 @@ type project struct {
 	mem     *memtable
 	moved   map[string]string // distinct ids whose person differs from seg's
 	gen     int               // the generation of seg
-	lastSeq int64             // the seq of the last event in seg or mem
+	through int64             // seg and mem hold every event of the project up to this seq
 	merging bool
 	rt      *routing // of seg, the whole memtable and moved; nil when stale
 	rtRows  int      // the memtable rows rt routes
@@ -82,6 +84,9 @@ type Options struct {
 
 // DefaultMergeRows is the memtable size that starts a merge.
 const DefaultMergeRows = 100_000
+
+// replayChunk is how much of storage order a rebuild reads at a time.
+const replayChunk = 1_000_000
 
 // Open opens the index in dir, rebuilding from src what is missing: every
 // event src has beyond each project's segment.
@@ -115,8 +120,11 @@ func (x *Index) load(ctx context.Context, id string) (*project, error) {
 		}
 	}
 	p.seg, p.gen = x.openCurrent(p)
+	if !x.readOnly {
+		removeOtherGenerations(p.dir, p.gen)
+	}
 	p.mem = newMemtable(p.seg)
-	p.lastSeq = p.seg.meta.MaxSeq
+	p.through = p.seg.meta.MaxSeq
 	err := x.src.MergedIdentities(ctx, id, func(did, person string) error {
 		p.assign(did, person)
 		return nil
@@ -125,17 +133,30 @@ func (x *Index) load(ctx context.Context, id string) (*project, error) {
 		p.seg.close()
 		return nil, fmt.Errorf("index identities of %s: %w", id, err)
 	}
-	err = x.src.EventsAfter(ctx, id, p.seg.meta.MaxSeq, func(seq int64, e *waymark.Event) error {
-		p.mem.add(p.seg, seq, e)
-		p.lastSeq = seq
-		if !x.readOnly && p.mem.rows() >= 4*x.mergeRows(p) { // a large rebuild: keep memory bounded
-			return x.mergeNow(p)
-		}
-		return nil
-	})
+	last, err := x.src.LastSeq(ctx)
 	if err != nil {
 		p.seg.close()
 		return nil, fmt.Errorf("index events of %s: %w", id, err)
+	}
+	// The events the segment lacks come in chunks of storage order, so that
+	// a merge between two chunks has every event up to its last seq.
+	for p.through < last {
+		through := min(last, p.through+replayChunk)
+		err := x.src.EventsBetween(ctx, id, p.through, through, func(seq int64, e *waymark.Event) error {
+			p.mem.add(p.seg, seq, e)
+			return nil
+		})
+		if err != nil {
+			p.seg.close()
+			return nil, fmt.Errorf("index events of %s: %w", id, err)
+		}
+		p.through = through
+		if !x.readOnly && p.mem.rows() >= x.mergeRows(p) {
+			if err := x.mergeNow(p); err != nil {
+				p.seg.close()
+				return nil, err
+			}
+		}
 	}
 	x.projects[id] = p
 	return p, nil
@@ -161,6 +182,17 @@ func (x *Index) openCurrent(p *project) (*segment, int) {
 }
 
 func generationDir(gen int) string { return fmt.Sprintf("g%09d", gen) }
+
+// removeOtherGenerations removes what crashes and retired segments left
+// behind: every generation but the current one.
+func removeOtherGenerations(dir string, current int) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "g") && e.IsDir() && e.Name() != generationDir(current) {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
+}
 
 // mergeRows is how many memtable rows start a merge of the project.
 func (x *Index) mergeRows(p *project) int {
@@ -198,9 +230,9 @@ func (x *Index) Commit(ctx context.Context, projectID string, seqs []int64, even
 		}
 	}
 	for i, e := range events {
-		if seqs[i] > p.lastSeq { // load may have read this commit already
+		if seqs[i] > p.through { // load may have read this commit already
 			p.mem.add(p.seg, seqs[i], e)
-			p.lastSeq = seqs[i]
+			p.through = seqs[i]
 		}
 	}
 	for did, person := range assigned {
@@ -290,11 +322,12 @@ type mergeSnapshot struct {
 	memPerson []int32
 	moved     map[string]string
 	gen       int
+	through   int64
 }
 
 func (p *project) snapshotForMerge() *mergeSnapshot {
 	mem := p.mem.snapshot()
-	return &mergeSnapshot{p: p, seg: p.seg, mem: mem, memPerson: p.mem.segPerson[:mem.dids.len()], moved: p.movedPersons(), gen: p.gen + 1}
+	return &mergeSnapshot{p: p, seg: p.seg, mem: mem, memPerson: p.mem.segPerson[:mem.dids.len()], moved: p.movedPersons(), gen: p.gen + 1, through: p.through}
 }
 
 // build writes and opens the next segment. The segment it extends stays
@@ -302,11 +335,7 @@ func (p *project) snapshotForMerge() *mergeSnapshot {
 func (m *mergeSnapshot) build() (*segment, error) {
 	dir := filepath.Join(m.p.dir, generationDir(m.gen))
 	os.RemoveAll(dir)
-	maxSeq := m.seg.meta.MaxSeq
-	if n := m.mem.rows(); n > 0 {
-		maxSeq = m.mem.seq[n-1]
-	}
-	if err := merge(dir, m.seg, m.mem, m.memPerson, m.moved, maxSeq); err != nil {
+	if err := merge(dir, m.seg, m.mem, m.memPerson, m.moved, m.through); err != nil {
 		return nil, err
 	}
 	seg, err := openSegment(dir)

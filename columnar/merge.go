@@ -347,9 +347,15 @@ func (w *segmentWriter) finish(project string, maxSeq int64) error {
 			func() error { return w.objects[o].keys.write(filepath.Join(w.dir, objectFile(o, "keys.dict"))) },
 			func() error { return w.objects[o].vals.write(filepath.Join(w.dir, objectFile(o, "vals.dict"))) })
 	}
+	// meta.json comes last: a segment without it is one a crash cut short.
 	steps = append(steps, func() error {
 		meta, _ := json.Marshal(segmentMeta{Format: format, Project: project, MaxSeq: maxSeq, Rows: int(w.rows), Persons: len(w.persons)})
-		return os.WriteFile(filepath.Join(w.dir, "meta.json"), meta, 0o600)
+		f, err := createFile(filepath.Join(w.dir, "meta.json"))
+		if err != nil {
+			return err
+		}
+		f.write(meta)
+		return f.close()
 	})
 	for _, step := range steps {
 		if err := step(); err != nil {

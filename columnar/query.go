@@ -3,7 +3,6 @@ package columnar
 import (
 	"context"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/waymark-analytics/waymark/report"
@@ -383,9 +382,7 @@ func (v *view) hits(ctx context.Context, q report.Query, fn func(*report.Person)
 			continue
 		}
 		lo, hi := int(seg.personStart[p]), int(seg.personStart[p+1])
-		times := seg.time[lo:hi]
-		a := lo + sort.Search(len(times), func(i int) bool { return times[i] >= c.from })
-		b := lo + sort.Search(len(times), func(i int) bool { return times[i] >= c.to })
+		a, b := lo+firstAtOrAfter(seg.time[lo:hi], c.from), lo+firstAtOrAfter(seg.time[lo:hi], c.to)
 		if a == b {
 			continue
 		}
@@ -430,4 +427,22 @@ func (v *view) hits(ctx context.Context, q report.Query, fn func(*report.Person)
 		}
 	}
 	return ctx.Err()
+}
+
+// firstAtOrAfter returns the index of the first time at or after t in
+// sorted times. Most persons have a handful of rows: those are scanned.
+func firstAtOrAfter(times []int64, t int64) int {
+	lo, hi := 0, len(times)
+	for hi-lo > 8 {
+		mid := int(uint(lo+hi) >> 1)
+		if times[mid] < t {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	for lo < hi && times[lo] < t {
+		lo++
+	}
+	return lo
 }

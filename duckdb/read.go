@@ -25,9 +25,16 @@ func (s *Store) ExportEvents(ctx context.Context, projectID string, fn func(e *w
 	return scanEvents(rows, projectID, &personID, func(e *waymark.Event) error { return fn(e, personID) })
 }
 
-// EventsAfter implements columnar.Source.
-func (s *Store) EventsAfter(ctx context.Context, projectID string, after int64, fn func(seq int64, e *waymark.Event) error) error {
-	rows, err := s.db.QueryContext(ctx, queries.Get("EventsAfter"), projectID, after)
+// LastSeq implements columnar.Source.
+func (s *Store) LastSeq(ctx context.Context) (int64, error) {
+	var next int64
+	err := s.db.QueryRowContext(ctx, queries.Get("NextSeq")).Scan(&next)
+	return next - 1, err
+}
+
+// EventsBetween implements columnar.Source.
+func (s *Store) EventsBetween(ctx context.Context, projectID string, after, through int64, fn func(seq int64, e *waymark.Event) error) error {
+	rows, err := s.db.QueryContext(ctx, queries.Get("EventsBetween"), projectID, after, through)
 	if err != nil {
 		return fmt.Errorf("read events: %w", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/base64"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -142,33 +141,6 @@ func isMaxBytes(err error) bool {
 	return ok
 }
 
-// settings answers analytics.js's settings request so it can load against
-// this server instead of Segment's CDN: its only destination is us.
-func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.keys.lookup(r.Context(), r.PathValue("writeKey"), false); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{
-		"integrations": map[string]any{
-			"Segment.io": map[string]any{
-				"apiKey":   r.PathValue("writeKey"),
-				"apiHost":  fmt.Sprintf("%s/v1", r.Host),
-				"protocol": scheme(r),
-			},
-		},
-		"plan":                 map[string]any{"track": map[string]any{"__default": map[string]any{"enabled": true}}},
-		"edgeFunction":         map[string]any{},
-		"analyticsNextEnabled": true,
-	})
-}
-
-func scheme(r *http.Request) string {
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		return "https"
-	}
-	return "http"
-}
-
 // cors lets browser SDKs on any site post events. No credentials are allowed:
 // the write key travels in the request, never in a cookie.
 func cors(next http.Handler) http.Handler {
@@ -177,7 +149,7 @@ func cors(next http.Handler) http.Handler {
 			h := w.Header()
 			h.Set("Access-Control-Allow-Origin", "*")
 			h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Content-Encoding")
+			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Content-Encoding, X-Retry-Count")
 			h.Set("Access-Control-Max-Age", "86400")
 		}
 		next.ServeHTTP(w, r)

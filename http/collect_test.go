@@ -2,7 +2,6 @@ package http_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -477,7 +476,7 @@ func TestCORS(t *testing.T) {
 			for name, want := range map[string]string{
 				"Access-Control-Allow-Origin":  "*",
 				"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-				"Access-Control-Allow-Headers": "Authorization, Content-Type, Content-Encoding",
+				"Access-Control-Allow-Headers": "Authorization, Content-Type, Content-Encoding, X-Retry-Count",
 				"Access-Control-Max-Age":       "86400",
 			} {
 				if got := h.Get(name); got != want {
@@ -486,62 +485,6 @@ func TestCORS(t *testing.T) {
 			}
 			if v := h.Get("Access-Control-Allow-Credentials"); v != "" {
 				t.Errorf("Access-Control-Allow-Credentials %q, want none", v)
-			}
-		})
-	}
-}
-
-func TestSettings(t *testing.T) {
-	s := newServer(t)
-	host := strings.TrimPrefix(s.url, "http://")
-	tests := []struct {
-		name     string
-		key      string
-		setup    []func(*http.Request)
-		status   int
-		protocol string
-	}{
-		{"write key", writeKey, nil, 200, "http"},
-		{"behind a TLS proxy", writeKey, []func(*http.Request){header("X-Forwarded-Proto", "https")}, 200, "https"},
-		{"unknown key", "wk_wrong", nil, 401, ""},
-		{"read key", readKey, nil, 401, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			a := s.do(t, "GET", "/v1/projects/"+tt.key+"/settings", nil, tt.setup...)
-			if a.status != tt.status {
-				t.Fatalf("GET settings = %d %s, want %d", a.status, a.body, tt.status)
-			}
-			if tt.status != http.StatusOK {
-				if got := a.errorMessage(t); got != "unknown write key" {
-					t.Errorf("error %q, want %q", got, "unknown write key")
-				}
-				return
-			}
-			var settings struct {
-				Integrations map[string]struct {
-					APIKey   string `json:"apiKey"`
-					APIHost  string `json:"apiHost"`
-					Protocol string `json:"protocol"`
-				} `json:"integrations"`
-				Plan                 map[string]any `json:"plan"`
-				AnalyticsNextEnabled bool           `json:"analyticsNextEnabled"`
-			}
-			if err := json.Unmarshal(a.body, &settings); err != nil {
-				t.Fatalf("settings %s: %v", a.body, err)
-			}
-			sio, ok := settings.Integrations["Segment.io"]
-			if !ok {
-				t.Fatalf("settings %s have no Segment.io integration", a.body)
-			}
-			if sio.APIHost != host+"/v1" || sio.APIKey != writeKey || sio.Protocol != tt.protocol {
-				t.Errorf("Segment.io settings %+v, want apiHost %s/v1, apiKey %s, protocol %s", sio, host, writeKey, tt.protocol)
-			}
-			if len(settings.Integrations) != 1 {
-				t.Errorf("integrations %s, want only Segment.io", a.body)
-			}
-			if settings.Plan == nil || !settings.AnalyticsNextEnabled {
-				t.Errorf("settings %s lack plan or analyticsNextEnabled", a.body)
 			}
 		})
 	}

@@ -36,6 +36,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/projects/{writeKey}/settings", s.handle(s.settings))
 	mux.HandleFunc("OPTIONS /v1/projects/{writeKey}/settings", preflight)
 
+	// analytics.js itself, at the paths of Segment's CDN.
+	mux.HandleFunc("GET /analytics.js/v1/{writeKey}/analytics.min.js", s.handle(s.analyticsJS))
+	mux.HandleFunc("GET /analytics-next/bundles/{file}", s.handle(s.analyticsBundle))
+
 	// Query API, read key required.
 	mux.HandleFunc("GET /api/v1/events", s.handle(s.withReadKey(s.exportEvents)))
 	mux.HandleFunc("GET /api/v1/rejected", s.handle(s.withReadKey(s.exportRejected)))

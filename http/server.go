@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -38,9 +39,18 @@ type Config struct {
 	Writer   EventWriter
 	Pipeline *ingest.Pipeline
 	Logger   *slog.Logger
-	// TrustProxy takes the client address from X-Forwarded-For, which only a
-	// reverse proxy of your own may set.
+	// TrustProxy takes the client address from X-Forwarded-For, and the
+	// address browsers reach the server at from Host, X-Forwarded-Host and
+	// X-Forwarded-Proto, which only a reverse proxy of your own may set.
 	TrustProxy bool
+	// PublicURL is the server's base URL as browsers reach it, such as
+	// https://waymark.example.com; analytics.js is told to load from and
+	// send to it. Nil if not configured.
+	PublicURL *url.URL
+	// ListenAddr is the host:port the server listens on. Unless its host is
+	// a wildcard (0.0.0.0, ::), browsers are told to reach it there when
+	// neither PublicURL nor a trusted proxy says otherwise.
+	ListenAddr string
 	// Dashboard, if set, is served at / to people signed in with a read key.
 	Dashboard Dashboard
 	// SessionSecret signs the dashboard's session cookies. Keep it across

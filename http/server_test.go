@@ -39,19 +39,19 @@ type testServer struct {
 }
 
 // newServer starts a server that writes through ingest.Writer, as
-// `waymark serve` does.
-func newServer(t *testing.T) *testServer {
+// `waymark serve` does; configure may change its config.
+func newServer(t *testing.T, configure ...func(*waymarkhttp.Config)) *testServer {
 	t.Helper()
 	return newServerWith(t, func(store *duckdb.Store) waymarkhttp.EventWriter {
 		w := ingest.NewWriter(store, 1000)
 		t.Cleanup(w.Close)
 		return w
-	})
+	}, configure...)
 }
 
 // newServerWith starts a server whose events go to the writer that
 // newWriter returns for the store.
-func newServerWith(t *testing.T, newWriter func(*duckdb.Store) waymarkhttp.EventWriter) *testServer {
+func newServerWith(t *testing.T, newWriter func(*duckdb.Store) waymarkhttp.EventWriter, configure ...func(*waymarkhttp.Config)) *testServer {
 	t.Helper()
 	ctx := context.Background()
 	store, err := duckdb.Open(ctx, filepath.Join(t.TempDir(), "w.db"), duckdb.Options{})
@@ -67,7 +67,11 @@ func newServerWith(t *testing.T, newWriter func(*duckdb.Store) waymarkhttp.Event
 	if err := store.CreateProject(ctx, project); err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(testConfig(t, store, newWriter(store)).Handler())
+	config := testConfig(t, store, newWriter(store))
+	for _, f := range configure {
+		f(&config)
+	}
+	ts := httptest.NewServer(waymarkhttp.New(config).Handler())
 	t.Cleanup(ts.Close) // registered last, so it runs before the writer and store close
 	return &testServer{url: ts.URL, store: store, project: project}
 }
@@ -75,18 +79,18 @@ func newServerWith(t *testing.T, newWriter func(*duckdb.Store) waymarkhttp.Event
 // sessionSecret signs the test servers' session cookies.
 var sessionSecret = []byte("a test secret of at least 32 bytes")
 
-// testConfig is a server over store as `waymark serve` makes it, with the
-// dashboard.
-func testConfig(t *testing.T, store *duckdb.Store, writer waymarkhttp.EventWriter) *waymarkhttp.Server {
+// testConfig is the config of a server over store as `waymark serve` makes
+// it, with the dashboard.
+func testConfig(t *testing.T, store *duckdb.Store, writer waymarkhttp.EventWriter) waymarkhttp.Config {
 	t.Helper()
 	ui, err := dashboard.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return waymarkhttp.New(waymarkhttp.Config{
+	return waymarkhttp.Config{
 		Store: store, Writer: writer, Pipeline: ingest.NewPipeline(ingest.Options{}),
 		Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), Dashboard: ui, SessionSecret: sessionSecret,
-	})
+	}
 }
 
 // answer is an HTTP response read whole.

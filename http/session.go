@@ -2,10 +2,10 @@ package http
 
 import (
 	"crypto/hmac"
-	"fmt"
-	"html"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -64,7 +64,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		Path:     "/",
 		Expires:  expires,
 		HttpOnly: true,
-		Secure:   scheme(r) == "https",
+		Secure:   s.overHTTPS(r),
 		SameSite: http.SameSiteStrictMode,
 	})
 	next := localPath(r.FormValue("next"))
@@ -91,7 +91,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: scheme(r) == "https", SameSite: http.SameSiteStrictMode,
+		HttpOnly: true, Secure: s.overHTTPS(r), SameSite: http.SameSiteStrictMode,
 	})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
@@ -147,6 +147,13 @@ func (s *Server) sessionValue(project waymark.Project, expires time.Time) string
 	mac := hmac.New(sha256.New, append(append([]byte{}, s.SessionSecret...), project.ReadKey...))
 	mac.Write([]byte(value))
 	return value + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// overHTTPS tells whether browsers reach the server over HTTPS, so that
+// the session cookie must travel only that way.
+func (s *Server) overHTTPS(r *http.Request) bool {
+	o, err := s.origin(r)
+	return err == nil && o.scheme == "https"
 }
 
 // sameOrigin tells whether a browser sent r from this server's own pages.

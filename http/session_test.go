@@ -113,11 +113,25 @@ func TestSignIn(t *testing.T) {
 	}
 }
 
-func TestSessionSecureBehindTLSProxy(t *testing.T) {
-	s := newServer(t)
-	a := s.do(t, "GET", "/login?key="+readKey, nil, header("X-Forwarded-Proto", "https"))
-	if c := sessionCookie(t, a); !c.Secure {
-		t.Errorf("cookie %v over HTTPS is not Secure", c)
+func TestSessionSecureOverHTTPS(t *testing.T) {
+	tests := []struct {
+		name      string
+		configure func(*waymarkhttp.Config)
+		proto     string
+		secure    bool
+	}{
+		{"behind a trusted TLS proxy", func(c *waymarkhttp.Config) { c.TrustProxy = true }, "https", true},
+		{"an untrusted X-Forwarded-Proto", func(*waymarkhttp.Config) {}, "https", false},
+		{"an https public URL", func(c *waymarkhttp.Config) { c.PublicURL = &url.URL{Scheme: "https", Host: "waymark.example.com"} }, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newServer(t, tt.configure)
+			a := s.do(t, "GET", "/login?key="+readKey, nil, header("X-Forwarded-Proto", tt.proto))
+			if c := sessionCookie(t, a); c.Secure != tt.secure {
+				t.Errorf("cookie %v: Secure is %v, want %v", c, c.Secure, tt.secure)
+			}
+		})
 	}
 }
 
@@ -172,7 +186,7 @@ func TestSessionCookieAuthenticatesTheAPI(t *testing.T) {
 // whose sessions started then: an expired session reads as signed out.
 func (s *testServer) sessionAt(t *testing.T, now time.Time) *http.Cookie {
 	t.Helper()
-	server := testConfig(t, s.store, nil)
+	server := waymarkhttp.New(testConfig(t, s.store, nil))
 	waymarkhttp.SetClock(server, func() time.Time { return now })
 	ts := httptest.NewServer(server.Handler())
 	defer ts.Close()
@@ -184,7 +198,7 @@ func (s *testServer) sessionAt(t *testing.T, now time.Time) *http.Cookie {
 func TestSessionSurvivesRestart(t *testing.T) {
 	s := newServer(t)
 	c := s.signIn(t, readKey)
-	restarted := httptest.NewServer(testConfig(t, s.store, nil).Handler())
+	restarted := httptest.NewServer(waymarkhttp.New(testConfig(t, s.store, nil)).Handler())
 	defer restarted.Close()
 	again := *s
 	again.url = restarted.URL

@@ -11,7 +11,11 @@
 #   env=$(scripts/clickhouse.sh start DIR) && eval "$env"   # sets WAYMARK_TEST_CLICKHOUSE*
 #   scripts/clickhouse.sh stop DIR   # safe to repeat, and after a failed start
 # Only the two export lines go to stdout; everything else goes to stderr.
+# start installs what is missing of clickhouse-server, clickhouse-client and
+# zookeeper (which pulls in a Java runtime) with apt-get, as root or through
+# sudo (scripts/apt.sh).
 set -euo pipefail
+source "$(dirname "$0")/apt.sh"
 
 usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
 [ $# -eq 2 ] || usage
@@ -50,22 +54,13 @@ stop() {
 	rm -f "$DIR"/*.pid
 }
 
-as_root() {
-	if [ "$(id -u)" -eq 0 ]; then "$@"
-	elif command -v sudo >/dev/null; then sudo "$@"
-	else log "need root to run: $*"; return 1
-	fi
-}
-
 install_missing() {
 	local missing=()
 	PATH=$PATH:/usr/sbin command -v clickhouse-server >/dev/null || missing+=(clickhouse-server)
 	command -v clickhouse-client >/dev/null || missing+=(clickhouse-client)
 	[ -f /usr/share/java/zookeeper.jar ] || missing+=(zookeeper)
 	[ ${#missing[@]} -eq 0 ] && return
-	log "installing ${missing[*]}"
-	as_root apt-get update -qq >&2
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+	apt_install "${missing[@]}"
 }
 
 users_xml() {

@@ -78,7 +78,7 @@ func startServer(t *testing.T, dataDir string, extra ...string) *server {
 
 // startCommand starts a command that serves, serve or demo, and waits
 // until it answers.
-func startCommand(t *testing.T, command, dataDir string, extra ...string) *server {
+func startCommand(t testing.TB, command, dataDir string, extra ...string) *server {
 	t.Helper()
 	addr := freeAddr(t)
 	s := &server{addr: addr, out: &output{}}
@@ -112,7 +112,7 @@ func (s *server) stop(t *testing.T) {
 	}
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -46,6 +46,7 @@ type serveFlags struct {
 	writeKey   string
 	readKey    string
 	trustProxy bool
+	publicURL  string
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -54,7 +55,21 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.addr, "addr", envString("WAYMARK_ADDR", "127.0.0.1:8080"), "listen address HOST:PORT ($WAYMARK_ADDR)")
 	fs.StringVar(&f.writeKey, "write-key", envString("WAYMARK_WRITE_KEY", ""), "write key of the default project when the data dir is first created; generated if empty ($WAYMARK_WRITE_KEY)")
 	fs.StringVar(&f.readKey, "read-key", envString("WAYMARK_READ_KEY", ""), "read key of the default project when the data dir is first created; generated if empty ($WAYMARK_READ_KEY)")
-	fs.BoolVar(&f.trustProxy, "trust-proxy", envBool("WAYMARK_TRUST_PROXY"), "take the client address from X-Forwarded-For; only behind a reverse proxy you run ($WAYMARK_TRUST_PROXY)")
+	fs.BoolVar(&f.trustProxy, "trust-proxy", envBool("WAYMARK_TRUST_PROXY"), "take the client address from X-Forwarded-For, and the public address from Host, X-Forwarded-Host and X-Forwarded-Proto; only behind a reverse proxy you run ($WAYMARK_TRUST_PROXY)")
+	fs.StringVar(&f.publicURL, "public-url", envString("WAYMARK_PUBLIC_URL", ""), "the base URL browsers reach this server at, such as https://waymark.example.com; analytics.js loads from and sends to it ($WAYMARK_PUBLIC_URL)")
+}
+
+// parsePublicURL checks --public-url: an http or https URL with a host and
+// at most a path, as a reverse proxy may add one. Empty gives nil.
+func parsePublicURL(s string) (*url.URL, error) {
+	if s == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return nil, fmt.Errorf("--public-url %q: want the base URL browsers reach Waymark at, such as https://waymark.example.com", s)
+	}
+	return u, nil
 }
 
 // open opens the data dir's store and its default project, creating both on
@@ -110,6 +125,15 @@ func (f *serveFlags) serve(ctx context.Context, store storage.Store, project way
 		return err
 	}
 	defer closeGeo()
+	publicURL, err := parsePublicURL(f.publicURL)
+	if err != nil {
+		return err
+	}
+	listener, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return err
+	}
+	defer listener.Close()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	writer := ingest.NewWriter(store, 20000)
 	defer writer.Close()
@@ -121,15 +145,17 @@ func (f *serveFlags) serve(ctx context.Context, store storage.Store, project way
 	if err != nil {
 		return err
 	}
-	server := http.New(http.Config{Store: store, Writer: writer, Pipeline: ingest.NewPipeline(opts), Logger: logger, TrustProxy: f.trustProxy,
-		Dashboard: ui, SessionSecret: secret})
+	server := http.New(http.Config{
+		Store: store, Writer: writer, Pipeline: ingest.NewPipeline(opts), Logger: logger,
+		TrustProxy: f.trustProxy, PublicURL: publicURL, ListenAddr: listener.Addr().String(),
+		Dashboard: ui, SessionSecret: secret,
+	})
 
-	listener, err := net.Listen("tcp", f.addr)
-	if err != nil {
-		return err
-	}
 	fmt.Printf("Waymark %s serving on http://%s\n  project:   %s\n  write key: %s\n  read key:  %s\n  dashboard: http://%s/login?key=%s\n",
 		version, listener.Addr(), project.ID, project.WriteKey, project.ReadKey, listener.Addr(), url.QueryEscape(project.ReadKey))
+	if server.OriginFromRequests() {
+		fmt.Println("  hint: set --public-url to the URL browsers reach Waymark at; until then analytics.js is pointed at each request's Host, uncached")
+	}
 	if err := writeServerFile(f.data.dir, runningServer{Addr: listener.Addr().String(), PID: os.Getpid(), WriteKey: project.WriteKey, ReadKey: project.ReadKey}); err != nil {
 		return err
 	}

@@ -69,6 +69,46 @@ func testHitsReference(t *testing.T, open Opener, seed uint64) {
 }
 
 // collectHits runs q and copies what it streams.
+// testHitsAsDataGrows checks hits against the reference again and again
+// while events arrive: late ones, retried ones and identity merges that
+// reach back over events an engine may already have indexed, with a
+// restart half way.
+func testHitsAsDataGrows(t *testing.T, open Opener, seed uint64) {
+	s := open(t)
+	defer func() { s.Close() }()
+	rng := rand.New(rand.NewPCG(seed, 23))
+	graph := identity.NewGraph()
+	ref := report.Reference{PersonOf: graph.Person}
+	stored := map[string]bool{}
+	batches := randomHitEvents(rng, 300)
+	for b, batch := range batches {
+		for _, e := range batch {
+			if message := e.ProjectID + "/" + e.MessageID; !stored[message] {
+				stored[message] = true
+				if link, ok := identity.LinkOf(&e); ok && e.ProjectID == "p" {
+					graph.Apply(link)
+				}
+				ref.Events = append(ref.Events, e)
+			}
+		}
+		write(t, s, batch...)
+		if b == len(batches)/2 {
+			s.Close()
+			s = open(t)
+		}
+		if b%3 != 0 {
+			continue
+		}
+		for i := range 4 {
+			q := randomQuery(rng)
+			if diff := diffHits(collectHits(t, s, q), collectHits(t, &ref, q)); diff != "" {
+				b2, _ := json.Marshal(q)
+				t.Fatalf("after batch %d, query %d %s:\n%s", b, i, b2, diff)
+			}
+		}
+	}
+}
+
 func collectHits(t *testing.T, source report.Source, q report.Query) []report.Person {
 	t.Helper()
 	var persons []report.Person

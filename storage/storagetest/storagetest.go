@@ -48,6 +48,7 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener) {
 	}
 	seeded("IdentityMatchesReference", 12, testIdentityReference)
 	seeded("HitsMatchReference", 4, testHitsReference)
+	seeded("HitsMatchReferenceAsDataGrows", 3, testHitsAsDataGrows)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -1,5 +1,6 @@
--- The stored events of a project after a point in storage order, in that
--- order, for the report index to catch up with (see columnar.Source).
+-- The stored events of a project within a stretch of storage order, for the
+-- report index to catch up with (see columnar.Source). No ORDER BY: the
+-- index sorts, and a sort here would hold the whole stretch.
 SELECT
     e.message_id, e.type, coalesce(e.name, ''), coalesce(e.user_id, ''), coalesce(e.anonymous_id, ''),
     coalesce(e.group_id, ''), coalesce(e.previous_id, ''),
@@ -15,5 +16,4 @@ SELECT
     coalesce(e.properties, ''), coalesce(e.traits, ''), coalesce(e.context, ''), coalesce(e.integrations, ''),
     e.seq
 FROM events e
-WHERE e.project_id = ? AND e.seq > ?
-ORDER BY e.seq
+WHERE e.project_id = ? AND e.seq > ? AND e.seq <= ?
