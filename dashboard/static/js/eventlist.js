@@ -45,3 +45,11 @@ const columns = (withPerson) => [
 export function eventsTable(events, { caption, file, withPerson = true, empty, limit }) {
   return table({ caption, file, rows: events, columns: columns(withPerson), empty, limit });
 }
+
+// pager steps through pages of events newest first: go(cursor) shows the
+// page before cursor, or the newest with ''.
+export function pager({ before, next, go }) {
+  return h('p', { class: 'pager' },
+    before ? h('button', { type: 'button', class: 'quiet', onclick: () => go('') }, '↑ Newest') : null,
+    next ? h('button', { type: 'button', class: 'quiet', onclick: () => go(next) }, 'Older ↓') : null);
+}

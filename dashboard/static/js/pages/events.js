@@ -4,7 +4,7 @@
 import * as api from '../api.js';
 import { h, show, fill, problemsNote } from '../dom.js';
 import { Params, navigate, onState } from '../state.js';
-import { eventsTable } from '../eventlist.js';
+import { eventsTable, pager } from '../eventlist.js';
 import { livePanel } from '../live.js';
 import { conditionsEditor, checkCondition } from '../conditions.js';
 import { datalist, eventNames, showFirstEventHelp } from '../project.js';
@@ -69,10 +69,8 @@ function render() {
       order: 'newest', limit: 50, type: s.type, name: s.name, before: s.before,
       where: s.where.length ? JSON.stringify(s.where) : undefined,
     });
-    const pager = h('p', { class: 'pager' },
-      s.before ? h('button', { type: 'button', class: 'quiet', onclick: () => navigate(urlState({ ...state, before: '' })) }, '↑ Newest') : null,
-      r.next ? h('button', { type: 'button', class: 'quiet', onclick: () => navigate(urlState({ ...state, before: r.next })) }, 'Older ↓') : null);
-    return [eventsTable(r.events, { caption: s.before ? 'Older events' : 'Latest events', file: 'events', empty: 'No events match.' }), pager];
+    return [eventsTable(r.events, { caption: s.before ? 'Older events' : 'Latest events', file: 'events', empty: 'No events match.' }),
+      pager({ before: s.before, next: r.next, go: (before) => navigate(urlState({ ...state, before })) })];
   }, 'Loading events');
 }
 

@@ -6,7 +6,7 @@ import * as api from '../api.js';
 import { h, show, fill, main, problemsNote, figures } from '../dom.js';
 import * as fmt from '../format.js';
 import { Params, navigate, onState } from '../state.js';
-import { eventsTable } from '../eventlist.js';
+import { eventsTable, pager } from '../eventlist.js';
 import { datalist, eventNames } from '../project.js';
 
 const id = main().dataset.id;
@@ -70,11 +70,8 @@ function render() {
   }
   fill(events, async () => {
     const r = await api.get(`${api.path('persons', id)}/events`, { limit: pageSize, before: s.before, type: s.type, name: s.name });
-    const pager = h('p', { class: 'pager' },
-      s.before ? h('button', { type: 'button', class: 'quiet', onclick: () => navigate({ ...state, before: '' }) }, '↑ Newest') : null,
-      r.next ? h('button', { type: 'button', class: 'quiet', onclick: () => navigate({ ...state, before: r.next }) }, 'Older ↓') : null);
-    return [eventsTable(r.events, { caption: s.before ? 'Older events' : 'Latest events', file: `timeline-${id}`, withPerson: false,
-      empty: 'No events.' }), pager];
+    return [eventsTable(r.events, { caption: s.before ? 'Older events' : 'Latest events', file: 'timeline', withPerson: false,
+      empty: 'No events.' }), pager({ before: s.before, next: r.next, go: (before) => navigate({ ...state, before }) })];
   }, 'Loading the timeline');
 }
 
