@@ -4,8 +4,9 @@ import { h } from './dom.js';
 import { eventsTable } from './eventlist.js';
 
 // livePanel shows new events as they are stored, optionally of one type or
-// name. It keeps the newest limit of them; pausing stops the stream.
-export function livePanel({ title = 'Live', type = '', name = '', limit = 25 } = {}) {
+// name or matching conditions (where). It keeps the newest limit of them;
+// pausing stops the stream.
+export function livePanel({ title = 'Live', type = '', name = '', where = [], limit = 25 } = {}) {
   const dot = h('span', { class: 'live-dot', 'aria-hidden': 'true' });
   const status = h('span', { class: 'live-status', role: 'status' }, 'Connecting…');
   const list = eventsTable([], { caption: 'Events as they arrive', file: 'live-events', limit,
@@ -19,6 +20,7 @@ export function livePanel({ title = 'Live', type = '', name = '', limit = 25 } =
     const url = new URL('/api/v1/events/live', location.origin);
     if (type) url.searchParams.set('type', type);
     if (name) url.searchParams.set('name', name);
+    if (where.length) url.searchParams.set('where', JSON.stringify(where));
     source = new EventSource(url);
     source.addEventListener('open', () => setStatus('Live', true));
     source.addEventListener('message', (m) => {

@@ -1,6 +1,6 @@
 // /events: the latest events, newest first, filtered by type, name and
 // conditions (where, repeated JSON), a page at a time (before); new events
-// that match show live at the top while no conditions or page are set.
+// that match show live at the top while the newest page is shown.
 import * as api from '../api.js';
 import { h, show, fill, problemsNote } from '../dom.js';
 import { Params, navigate, onState } from '../state.js';
@@ -36,16 +36,15 @@ form.addEventListener('submit', (e) => {
   navigate(urlState({ type: form.type.value, name: form.name.value.trim(), where: where.read(), before: '' }));
 });
 
-// showLive keeps a live stream of the events the filter asks for; the
-// stream filters by type and name only, so conditions or an older page
-// turn it off.
+// showLive keeps a live stream of the events the filter asks for, while
+// the newest page is shown.
 function showLive(s) {
-  const key = s.where.length || s.before ? '' : JSON.stringify([s.type, s.name]);
+  const key = s.before ? '' : JSON.stringify([s.type, s.name, s.where]);
   if (key === liveKey) return;
   liveKey = key;
   live?.stop();
-  live = key ? livePanel({ title: 'Live', type: s.type, name: s.name }) : null;
-  show(liveBox, live ?? h('p', { class: 'hint' }, 'The live stream is off while conditions or an older page are shown.'));
+  live = key ? livePanel({ title: 'Live', type: s.type, name: s.name, where: s.where }) : null;
+  show(liveBox, live ?? h('p', { class: 'hint' }, 'The live stream is off while an older page is shown.'));
 }
 
 function render() {
