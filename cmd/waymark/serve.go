@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/waymark-analytics/waymark"
@@ -151,8 +152,12 @@ func (f *serveFlags) serve(ctx context.Context, store storage.Store, project way
 		Dashboard: ui, SessionSecret: secret,
 	})
 
-	fmt.Printf("Waymark %s serving on http://%s\n  project:   %s\n  write key: %s\n  read key:  %s\n  dashboard: http://%s/login?key=%s\n",
-		version, listener.Addr(), project.ID, project.WriteKey, project.ReadKey, listener.Addr(), url.QueryEscape(project.ReadKey))
+	dashboardURL := "http://" + listener.Addr().String()
+	if publicURL != nil {
+		dashboardURL = strings.TrimSuffix(publicURL.String(), "/")
+	}
+	fmt.Printf("Waymark %s serving on http://%s\n  project:   %s\n  write key: %s\n  read key:  %s\n  dashboard: %s/login?key=%s\n",
+		version, listener.Addr(), project.ID, project.WriteKey, project.ReadKey, dashboardURL, url.QueryEscape(project.ReadKey))
 	if server.OriginFromRequests() {
 		fmt.Println("  hint: set --public-url to the URL browsers reach Waymark at; until then analytics.js is pointed at each request's Host, uncached")
 	}
