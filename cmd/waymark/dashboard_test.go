@@ -749,3 +749,64 @@ func TestDashboardJourneyEditor(t *testing.T) {
 		t.Errorf("the new journey's page shows %s persons, the API %d", figures["Persons"], report.Persons)
 	}
 }
+
+// TestDashboardSeed001 shows seed 001's HubSpot journey, the case file of
+// the journey report, with the headline numbers the seed names.
+func TestDashboardSeed001(t *testing.T) {
+	s := startSite(t, "serve")
+	b, err := os.ReadFile("../../report/testdata/journeys/seed001_hubspot.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var journey map[string]any
+	var messages []map[string]any
+	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	person := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		kind, rest, _ := strings.Cut(line, " ")
+		switch kind {
+		case "journey":
+			if err := json.Unmarshal([]byte(rest), &journey); err != nil {
+				t.Fatal(err)
+			}
+		case "path":
+			f := strings.Fields(rest)
+			n, _ := strconv.Atoi(f[0])
+			gap, _ := strconv.Atoi(f[1])
+			for range n {
+				person++
+				for i, event := range f[2:] {
+					messages = append(messages, map[string]any{"type": "track", "userId": fmt.Sprintf("lead-%d", person), "event": event,
+						"timestamp": start.Add(time.Duration(person)*time.Minute + time.Duration(i*gap)*time.Second).Format(time.RFC3339)})
+				}
+			}
+		}
+	}
+	s.send(t, messages...)
+	journey["id"] = "seed-001"
+	var saved map[string]any
+	s.api(t, "/api/v1/journeys", journey, &saved)
+
+	tab := s.open(t, "/journeys/seed-001")
+	noConsoleErrors(t, tab)
+	figures := figureValues(t, tab)
+	for label, want := range map[string]string{
+		"Persons": "48", "Conversion": "4.17%", "Average time to convert": "3.1 days",
+		"Average time between stages": "2.1 h", "Friction point": "Nurture email 2",
+	} {
+		if figures[label] != want {
+			t.Errorf("%s shows %q, want %q", label, figures[label], want)
+		}
+	}
+	var reached []string
+	for _, row := range rows(t, tab, "journey-stages") {
+		reached = append(reached, row[1])
+	}
+	if got := strings.Join(reached, " → "); got != "48 → 40 → 31 → 31 → 4 → 2" {
+		t.Errorf("the stages reach %s", got)
+	}
+	skips := evaluate[int](t, tab, `[...document.querySelectorAll('[data-table="journey-flows"] tbody tr')].filter((tr) => tr.cells[3].textContent !== '0').length`)
+	if skips != 2 {
+		t.Errorf("%d flows skip a stage, want the seed's 2", skips)
+	}
+}
