@@ -42,7 +42,7 @@ func (s *Store) Journey(ctx context.Context, projectID, id string) (report.Saved
 	if err := rows.Scan(&definition, &updated); err != nil {
 		return report.SavedJourney{}, fmt.Errorf("read journey %s: %w", id, err)
 	}
-	return storage.ReadJourney(id, definition, fromMicros(updated))
+	return storage.ReadJourney(id, definition, fromMicros(updated)), nil
 }
 
 // Journeys lists the project's saved journeys by name, then id.

@@ -18,6 +18,7 @@ package columnar
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -26,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/report"
@@ -55,6 +57,7 @@ type Index struct {
 	projects map[string]*project
 	merges   sync.WaitGroup
 	closed   bool
+	stop     chan struct{} // ends the idle merger
 }
 
 // project is one project's segment, memtable and identity changes.
@@ -67,14 +70,15 @@ type project struct {
 	gen     int               // the generation of seg
 	through int64             // seg and mem hold every event of the project up to this seq
 	merging bool
-	rt      *routing // of seg, the whole memtable and moved; nil when stale
-	rtRows  int      // the memtable rows rt routes
+	touched time.Time // the last commit
+	rt      *routing  // of seg, the whole memtable and moved; nil when stale
+	rtRows  int       // the memtable rows rt routes
 }
 
 // Options tune an index.
 type Options struct {
-	// MergeRows is how many memtable rows start a merge; 0 means
-	// DefaultMergeRows, or an eighth of the segment's rows if that is more.
+	// MergeRows is how many memtable rows start a merge; 0 means an eighth
+	// of the segment's rows, between MinMergeRows and MaxMergeRows.
 	MergeRows int
 	// ReadOnly keeps everything the segments lack in memory and writes no
 	// files, for a store opened read-only beside others.
@@ -82,11 +86,20 @@ type Options struct {
 	Logger   *slog.Logger
 }
 
-// DefaultMergeRows is the memtable size that starts a merge.
-const DefaultMergeRows = 100_000
+// The memtable size that starts a merge grows with the segment, so that a
+// growing project is rewritten a logarithmic number of times, but stays
+// bounded, as the memtable is in memory (a few hundred bytes a row).
+const (
+	MinMergeRows = 100_000
+	MaxMergeRows = 500_000
+)
 
 // replayChunk is how much of storage order a rebuild reads at a time.
-const replayChunk = 1_000_000
+const replayChunk = 250_000
+
+// idleMerge is how long a project goes without commits before its memtable
+// is merged however small: reports read merged rows fastest.
+const idleMerge = 5 * time.Second
 
 // Open opens the index in dir, rebuilding from src what is missing: every
 // event src has beyond each project's segment.
@@ -106,7 +119,39 @@ func Open(ctx context.Context, dir string, src Source, projects []string, opts O
 			return nil, err
 		}
 	}
+	if !x.readOnly {
+		x.stop = make(chan struct{})
+		x.merges.Go(x.mergeIdle)
+	}
 	return x, nil
+}
+
+// mergeIdle merges the memtables of projects that have had no commits for
+// a while.
+func (x *Index) mergeIdle() {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-x.stop:
+			return
+		case <-tick.C:
+		}
+		x.mu.Lock()
+		for _, p := range x.projects {
+			if !x.closed && !p.merging && p.mem.rows() > 0 && time.Since(p.touched) >= idleMerge {
+				x.startMerge(p)
+			}
+		}
+		x.mu.Unlock()
+	}
+}
+
+// startMerge merges the project's memtable in the background; the caller
+// holds the index lock.
+func (x *Index) startMerge(p *project) {
+	p.merging = true
+	x.merges.Go(func() { x.mergeInBackground(p) })
 }
 
 // load opens a project's segment and replays into its memtable what the
@@ -199,7 +244,7 @@ func (x *Index) mergeRows(p *project) int {
 	if x.mergeEvery > 0 {
 		return x.mergeEvery
 	}
-	return max(DefaultMergeRows, p.seg.meta.Rows/8)
+	return min(MaxMergeRows, max(MinMergeRows, p.seg.meta.Rows/8))
 }
 
 // assign records that a distinct id resolves to person now.
@@ -241,9 +286,9 @@ func (x *Index) Commit(ctx context.Context, projectID string, seqs []int64, even
 	if len(events) > 0 {
 		p.rt = nil
 	}
+	p.touched = time.Now()
 	if !p.merging && !x.closed && !x.readOnly && p.mem.rows() >= x.mergeRows(p) {
-		p.merging = true
-		x.merges.Go(func() { x.mergeInBackground(p) })
+		x.startMerge(p)
 	}
 	return nil
 }
@@ -375,18 +420,26 @@ func writeCurrent(dir string, gen int) error {
 	return os.Rename(tmp, filepath.Join(dir, "current"))
 }
 
-// Close waits for running merges and closes every segment.
+// Close waits for running merges, merges what is left in memtables, so that
+// the next start finds the index whole, and closes every segment.
 func (x *Index) Close() error {
 	x.mu.Lock()
 	x.closed = true
+	if x.stop != nil {
+		close(x.stop)
+	}
 	x.mu.Unlock()
 	x.merges.Wait()
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	var errs []error
 	for _, p := range x.projects {
+		if !x.readOnly && p.mem.rows() > 0 {
+			errs = append(errs, x.mergeNow(p))
+		}
 		p.seg.readers.Lock()
 		p.seg.close()
 	}
 	x.projects = nil
-	return nil
+	return errors.Join(errs...)
 }

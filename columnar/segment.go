@@ -61,8 +61,8 @@ func emptySegment(project string) *segment {
 func fieldFile(f int) string            { return "f_" + string(fields[f]) }
 func objectFile(o int, n string) string { return "o_" + objectNames[o] + "." + n }
 
-func openSegment(dir string) (s *segment, err error) {
-	s = &segment{dir: dir}
+func openSegment(dir string) (_ *segment, err error) {
+	s := &segment{dir: dir}
 	b, err := os.ReadFile(filepath.Join(dir, "meta.json"))
 	if err != nil {
 		return nil, err

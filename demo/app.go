@@ -25,12 +25,15 @@ func (g *generator) appDevice(p *person, ios bool) *device {
 	} else {
 		b = append(b, `","manufacturer":"Google","model":"Pixel 8","type":"android"}`...)
 	}
+	n := oneOf(g, c.mobileIPs)
 	b = append(b, `,"ip":"`...)
-	b = append(b, oneOf(g, c.mobileIPs)...)
+	b = append(b, n.prefix...)
 	b = appendOctets(b, g.rng.IntN(256), 1+g.rng.IntN(254))
 	b = append(b, `",`+libraryContext+`,"locale":"`...)
 	b = append(b, c.locale...)
-	b = append(b, `","network":{"cellular":true,"wifi":false},"os":`...)
+	b = append(b, `",`...)
+	b = appendLocation(b, c, n)
+	b = append(b, `,"network":{"cellular":true,"wifi":false},"os":`...)
 	if ios {
 		b = append(b, `{"name":"iOS","version":"18.0"},"screen":{"height":852,"width":393}`...)
 	} else {

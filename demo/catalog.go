@@ -20,8 +20,9 @@ type country struct {
 	currency string
 	vat      float64 // on shop orders; US sales tax is left out
 	weight   float64 // share of visitors
-	// fixedIPs and mobileIPs are /16 prefixes of home and mobile networks.
-	fixedIPs, mobileIPs []string
+	// fixedIPs and mobileIPs are home and mobile networks. A home network
+	// is in one city; a mobile one is known by its country only.
+	fixedIPs, mobileIPs []network
 	firstNames          []string
 	lastNames           []string
 	companySuffix       string
@@ -31,32 +32,42 @@ type country struct {
 var countries = []*country{
 	{
 		code: "US", locale: "en-US", timezone: "America/New_York", zone: zoneUS, currency: "USD", weight: 34,
-		fixedIPs: []string{"73.92", "73.140", "24.61", "98.210"}, mobileIPs: []string{"172.56", "172.58"},
+		fixedIPs:      []network{{"73.92", "New York", "New York"}, {"73.140", "Illinois", "Chicago"}, {"24.61", "Texas", "Austin"}, {"98.210", "Washington", "Seattle"}},
+		mobileIPs:     []network{{prefix: "172.56"}, {prefix: "172.58"}},
 		firstNames:    []string{"Emily", "Michael", "Sarah", "David", "Jessica", "Chris", "Ashley", "Daniel", "Megan", "Ryan", "Lauren", "Kevin", "Rachel", "Jason", "Amanda", "Brian"},
 		lastNames:     []string{"Johnson", "Miller", "Davis", "Garcia", "Wilson", "Anderson", "Taylor", "Thomas", "Moore", "Martin", "Clark", "Lewis", "Walker", "Young", "Allen", "Wright"},
 		companySuffix: "Inc.", payment: []string{"card", "paypal", "apple_pay"},
 	},
 	{
 		code: "NL", locale: "nl-NL", timezone: "Europe/Amsterdam", zone: zoneEU, currency: "EUR", vat: 0.21, weight: 22,
-		fixedIPs: []string{"77.161", "84.26", "145.53", "86.88"}, mobileIPs: []string{"31.20", "62.140"},
+		fixedIPs:      []network{{"77.161", "North Holland", "Amsterdam"}, {"84.26", "South Holland", "Rotterdam"}, {"145.53", "Utrecht", "Utrecht"}, {"86.88", "North Brabant", "Eindhoven"}},
+		mobileIPs:     []network{{prefix: "31.20"}, {prefix: "62.140"}},
 		firstNames:    []string{"Sanne", "Daan", "Lotte", "Bram", "Femke", "Joris", "Eva", "Thijs", "Maaike", "Ruben", "Iris", "Maarten", "Anouk", "Mehmet", "Jessica", "Ilyas"},
 		lastNames:     []string{"de Vries", "Jansen", "van Dijk", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Wit", "Bos", "Vos", "Peters", "Hendriks", "Dekker", "van Leeuwen"},
 		companySuffix: "B.V.", payment: []string{"ideal", "card", "paypal"},
 	},
 	{
 		code: "NO", locale: "nb-NO", timezone: "Europe/Oslo", zone: zoneEU, currency: "NOK", vat: 0.25, weight: 18,
-		fixedIPs: []string{"84.208", "84.212", "46.9", "81.166"}, mobileIPs: []string{"77.16", "176.11"},
+		fixedIPs:      []network{{"84.208", "Oslo", "Oslo"}, {"84.212", "Vestland", "Bergen"}, {"46.9", "Trøndelag", "Trondheim"}, {"81.166", "Rogaland", "Stavanger"}},
+		mobileIPs:     []network{{prefix: "77.16"}, {prefix: "176.11"}},
 		firstNames:    []string{"Ingrid", "Lars", "Kari", "Ole", "Silje", "Magnus", "Nora", "Henrik", "Ida", "Eirik", "Marte", "Sindre", "Hanne", "Jonas", "Solveig", "Anders"},
 		lastNames:     []string{"Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen", "Berg", "Haugen", "Dahl", "Lie", "Bakke", "Solberg", "Strand", "Moen"},
 		companySuffix: "AS", payment: []string{"vipps", "card", "klarna"},
 	},
 	{
 		code: "DE", locale: "de-DE", timezone: "Europe/Berlin", zone: zoneEU, currency: "EUR", vat: 0.19, weight: 16,
-		fixedIPs: []string{"79.200", "91.12", "87.150", "93.204"}, mobileIPs: []string{"80.187", "109.43"},
+		fixedIPs:      []network{{"79.200", "Berlin", "Berlin"}, {"91.12", "Hamburg", "Hamburg"}, {"87.150", "Bavaria", "Munich"}, {"93.204", "North Rhine-Westphalia", "Cologne"}},
+		mobileIPs:     []network{{prefix: "80.187"}, {prefix: "109.43"}},
 		firstNames:    []string{"Anna", "Lukas", "Laura", "Felix", "Julia", "Jonas", "Lea", "Tobias", "Katharina", "Jan", "Sophie", "Florian", "Miriam", "Stefan", "Hannah", "Paul"},
 		lastNames:     []string{"Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Schröder", "Neumann"},
 		companySuffix: "GmbH", payment: []string{"card", "paypal", "klarna"},
 	},
+}
+
+// network is a /16 prefix of an internet provider's addresses and where
+// they are, as a GeoIP database would place them.
+type network struct {
+	prefix, region, city string
 }
 
 // deviceKind is the kind of client a device is.

@@ -278,6 +278,46 @@ func BenchmarkGenerate(b *testing.B) {
 	b.ReportMetric(float64(bytes)/float64(total), "B/event")
 }
 
+// TestLocations checks where events come from: a message from a browser or
+// the app carries its network's location, in the person's one country, with
+// a city for home networks only; Acme's back end sends none. Countries keep
+// the catalog's shares of persons.
+func TestLocations(t *testing.T) {
+	ds := ingested(t, Options{Seed: 3, Events: 40_000})
+	personCountry := map[string]string{}
+	for i := range ds.events {
+		e := &ds.events[i]
+		g := e.Geo
+		if e.AnonymousID == "" { // the back end: a userId and no device
+			if g.Country != "" || g.City != "" {
+				t.Fatalf("%s from the back end has a location: %+v", e.MessageID, g)
+			}
+			continue
+		}
+		if g.Country == "" || (g.City == "") != (g.Region == "") {
+			t.Fatalf("%s from a device has the location %+v", e.MessageID, g)
+		}
+		p := ds.graph.Person(e.DistinctID())
+		if c, ok := personCountry[p]; ok && c != g.Country {
+			t.Fatalf("%s: person %s is in %s and %s", e.MessageID, p, c, g.Country)
+		}
+		personCountry[p] = g.Country
+	}
+	shares := map[string]float64{}
+	for _, c := range personCountry {
+		shares[c] += 1 / float64(len(personCountry))
+	}
+	total := 0.0
+	for _, c := range countries {
+		total += c.weight
+	}
+	for _, c := range countries {
+		if want := c.weight / total; shares[c.code] < want-0.03 || shares[c.code] > want+0.03 {
+			t.Errorf("%s: %.1f%% of persons, want about %.1f%%", c.code, 100*shares[c.code], 100*want)
+		}
+	}
+}
+
 func TestJourneysRun(t *testing.T) {
 	journeys, err := Journeys()
 	if err != nil {

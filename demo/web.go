@@ -120,19 +120,22 @@ func (g *generator) webDevice(p *person, kind deviceKind, inApp bool) *device {
 		ua = pick(g, userAgents[kind])
 	}
 	c := p.country
-	ips := c.fixedIPs
+	networks := c.fixedIPs
 	if kind == mobileWeb && g.chance(0.6) {
-		ips = c.mobileIPs
+		networks = c.mobileIPs
 	}
+	n := oneOf(g, networks)
 	var b []byte
 	b = append(b, `"ip":"`...)
-	b = append(b, oneOf(g, ips)...)
+	b = append(b, n.prefix...)
 	b = appendOctets(b, g.rng.IntN(256), 1+g.rng.IntN(254))
 	b = append(b, `",`...)
 	b = append(b, libraryContext...)
 	b = append(b, `,"locale":"`...)
 	b = append(b, c.locale...)
-	b = append(b, `","timezone":"`...)
+	b = append(b, `",`...)
+	b = appendLocation(b, c, n)
+	b = append(b, `,"timezone":"`...)
 	b = append(b, c.timezone...)
 	b = append(b, `","userAgent":`...)
 	b = appendString(b, ua)
@@ -152,6 +155,26 @@ func (g *generator) webDevice(p *person, kind deviceKind, inApp bool) *device {
 		}
 	}
 	return d
+}
+
+// appendLocation writes the context's location where a GeoIP database
+// would place the network, with the country's ISO code as Waymark stores
+// countries: a home network in its city, a mobile one in its country.
+func appendLocation(b []byte, c *country, n network) []byte {
+	b = append(b, `"location":{`...)
+	if n.city != "" {
+		b = append(b, `"city":`...)
+		b = appendString(b, n.city)
+		b = append(b, ',')
+	}
+	b = append(b, `"country":"`...)
+	b = append(b, c.code...)
+	b = append(b, '"')
+	if n.region != "" {
+		b = append(b, `,"region":`...)
+		b = appendString(b, n.region)
+	}
+	return append(b, '}')
 }
 
 func appendOctets(b []byte, x, y int) []byte {

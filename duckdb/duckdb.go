@@ -37,7 +37,9 @@ const checkpointThreshold = "256MB"
 
 // memoryLimit caps DuckDB's buffer pool, which otherwise grows to 80 % of the
 // machine's memory; beyond it DuckDB spills to a temporary directory.
-const memoryLimit = "1GB"
+// Reports read the column index beside the database, not DuckDB, so the
+// pool serves writes and small queries; the server stays within 1 GiB.
+const memoryLimit = "384MB"
 
 // Options tune the engine.
 type Options struct {

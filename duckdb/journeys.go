@@ -42,7 +42,7 @@ func (s *Store) Journey(ctx context.Context, projectID, id string) (report.Saved
 	if err != nil {
 		return report.SavedJourney{}, fmt.Errorf("read journey %s: %w", id, err)
 	}
-	return storage.ReadJourney(id, definition, updated)
+	return storage.ReadJourney(id, definition, updated), nil
 }
 
 // Journeys lists the project's saved journeys by name, then id.

@@ -1,17 +1,13 @@
 package http
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/report"
@@ -119,17 +115,20 @@ func (s *Server) deleteJourney(w http.ResponseWriter, r *http.Request, project w
 // the journey map of a saved journey, as POST /api/v1/journeys/report
 // answers it for the same definition.
 func (s *Server) savedJourneyReport(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
-	from, err := parseTime("from", r.URL.Query().Get("from"))
+	from, err := timeParameter(r, "from")
 	if err != nil {
 		return err
 	}
-	to, err := parseTime("to", r.URL.Query().Get("to"))
+	to, err := timeParameter(r, "to")
 	if err != nil {
 		return err
 	}
 	j, err := s.Store.Journey(r.Context(), project.ID, r.PathValue("id"))
 	if err != nil {
 		return err
+	}
+	if j.Error != "" {
+		return waymark.Errorf(waymark.KindInvalid, "journey %q cannot be used: %s; replace it (PUT /api/v1/journeys/%s) or delete it", j.ID, j.Error, j.ID)
 	}
 	result, err := report.RunJourney(r.Context(), s.Store, project.ID, j.Journey, report.JourneyRange{From: from, To: to})
 	if err != nil {
@@ -219,54 +218,28 @@ func slug(name string) string {
 	return s
 }
 
-// parseTime reads a query parameter that is a date, midnight UTC, or an
-// RFC 3339 time; empty is the zero time.
-func parseTime(name, value string) (time.Time, error) {
+// timeParameter reads a query parameter that is a time, as report.ParseTime
+// reads it; absent or empty is the zero time.
+func timeParameter(r *http.Request, name string) (time.Time, error) {
+	value := r.URL.Query().Get(name)
 	if value == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.DateOnly, value); err == nil {
-		return t, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, value)
+	t, err := report.ParseTime(value)
 	if err != nil {
-		return t, waymark.Errorf(waymark.KindInvalid, "%s %q: use YYYY-MM-DD or an RFC 3339 time", name, value)
+		return t, waymark.Errorf(waymark.KindInvalid, "%s: %s", name, waymark.ErrorMessage(err))
 	}
 	return t, nil
 }
 
-// writeYAML answers with v as YAML: its JSON, with the same fields in the
-// same order, in YAML's block style.
+// writeYAML answers with v as YAML, as report.EncodeYAML writes it.
 func writeYAML(w http.ResponseWriter, status int, v any) error {
-	b, err := json.Marshal(v)
+	b, err := report.EncodeYAML(v)
 	if err != nil {
-		return err
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return err
-	}
-	blockStyle(&doc)
-	var out bytes.Buffer
-	enc := yaml.NewEncoder(&out)
-	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
-		return err
-	}
-	if err := enc.Close(); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/yaml")
 	w.WriteHeader(status)
-	_, err = w.Write(out.Bytes())
+	_, err = w.Write(b)
 	return err
-}
-
-// blockStyle drops the flow style and quotes that a node read from JSON
-// has; the encoder quotes the strings that need it.
-func blockStyle(n *yaml.Node) {
-	n.Style = 0
-	for _, c := range n.Content {
-		blockStyle(c)
-	}
 }

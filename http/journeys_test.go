@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/waymark-analytics/waymark/report"
 )
 
 // checkout is a journey definition without an id, as a client sends it.
@@ -51,7 +53,7 @@ func TestSavedJourneysAPI(t *testing.T) {
 		{"POST", "/api/v1/journeys", withID(strings.Repeat("x", 65), checkout), 400, `use 1 to 64`},
 		{"POST", "/api/v1/journeys", `{"name":"One","stages":[{"name":"A","touchpoints":[{"event":"A"}]}]}`, 400, "a journey has 2 to 20 stages, not 1"},
 		{"POST", "/api/v1/journeys", strings.Replace(checkout, `"name":"Checkout",`, "", 1), 400, "a journey needs a name"},
-		{"POST", "/api/v1/journeys", strings.Replace(checkout, `"window"`, `"windw"`, 1), 400, `bad report definition: json: unknown field "windw"`},
+		{"POST", "/api/v1/journeys", strings.Replace(checkout, `"window"`, `"windw"`, 1), 400, `unknown field "windw"; the fields here are id, name, stages, window`},
 		{"POST", "/api/v1/journeys", "", 400, "the request body must be a JSON report definition"},
 		{"PUT", "/api/v1/journeys/funnel", checkout, 200, `"id":"funnel","name":"Checkout"`},
 		{"PUT", "/api/v1/journeys/funnel", withID("funnel", strings.Replace(checkout, "Checkout", "Funnel", 1)), 200, `"id":"funnel","name":"Funnel"`},
@@ -65,8 +67,8 @@ func TestSavedJourneysAPI(t *testing.T) {
 		{"GET", "/api/v1/journeys/checkout/report", "", 200, `"persons":3,"conversion":0.3333333333333333`},
 		{"GET", "/api/v1/journeys/checkout/report?from=2026-01-01&to=2026-01-02", "", 200, `"persons":2,"conversion":0.5`},
 		{"GET", "/api/v1/journeys/checkout/report?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00%2B01:00", "", 200, `"persons":2,"conversion":0.5`},
-		{"GET", "/api/v1/journeys/checkout/report?from=yesterday", "", 400, `from "yesterday": use YYYY-MM-DD or an RFC 3339 time`},
-		{"GET", "/api/v1/journeys/checkout/report?to=2026-13-01", "", 400, `to "2026-13-01"`},
+		{"GET", "/api/v1/journeys/checkout/report?from=yesterday", "", 400, `from: "yesterday" is not a date (2026-09-01) or an RFC 3339 time (2026-09-01T12:00:00Z)`},
+		{"GET", "/api/v1/journeys/checkout/report?to=2026-13-01", "", 400, `to: "2026-13-01" is not a date`},
 		{"GET", "/api/v1/journeys/nope/report", "", 404, `no journey with id "nope"`},
 		{"DELETE", "/api/v1/journeys/checkout-2", "", 204, ""},
 		{"DELETE", "/api/v1/journeys/checkout-2", "", 404, `no journey with id "checkout-2"`},
@@ -132,6 +134,48 @@ func TestSavedJourneysAPI(t *testing.T) {
 		if a := s.do(t, request.method, request.path, strings.NewReader(checkout), bearer(writeKey)); a.status != http.StatusUnauthorized {
 			t.Errorf("%s %s with the write key = %d, want 401", request.method, request.path, a.status)
 		}
+	}
+}
+
+// TestUnreadableSavedJourney stores a journey as an older version could
+// have, with a window that no longer reads: the list still answers, with an
+// error for that journey, which can be shown, replaced and deleted.
+func TestUnreadableSavedJourney(t *testing.T) {
+	s := newServer(t)
+	for _, id := range []string{"too-long", "also-too-long"} {
+		j := report.Journey{ID: id, Name: "Too long", Window: report.MaxDuration * 2, Stages: []report.Stage{
+			{Name: "A", Touchpoints: []report.Touchpoint{{Event: "A"}}}, {Name: "B", Touchpoints: []report.Touchpoint{{Event: "B"}}}}}
+		if _, err := s.store.SaveJourney(t.Context(), s.project.ID, j); err != nil {
+			t.Fatal(err)
+		}
+	}
+	problem := `window: \"73000d\" is more than 100 years (100y), the longest duration a report takes`
+	for _, step := range []struct {
+		method, path, body string
+		status             int
+		want               string
+	}{
+		{"GET", "/api/v1/journeys", "", 200, `"id":"too-long","name":"Too long","stages":[{"name":"A"`},
+		{"GET", "/api/v1/journeys", "", 200, `"error":"` + problem + `"}]}`},
+		{"GET", "/api/v1/journeys/too-long", "", 200, `"error":"` + problem + `"}`},
+		{"GET", "/api/v1/journeys/too-long?format=yaml", "", 200, "error: 'window: \"73000d\" is more than 100 years"},
+		{"GET", "/api/v1/journeys/too-long/report", "", 400, `journey "too-long" cannot be used: window: "73000d" is more than 100 years (100y), the longest duration a report takes; replace it (PUT /api/v1/journeys/too-long) or delete it`},
+		{"PUT", "/api/v1/journeys/too-long", checkout, 200, `"id":"too-long","name":"Checkout"`},
+		{"GET", "/api/v1/journeys/too-long/report", "", 200, `"persons":0`},
+		{"DELETE", "/api/v1/journeys/also-too-long", "", 204, ""},
+		{"GET", "/api/v1/journeys", "", 200, `{"journeys":[{"id":"too-long","name":"Checkout"`},
+	} {
+		a := s.do(t, step.method, step.path, strings.NewReader(step.body), bearer(readKey))
+		got := string(a.body)
+		if a.status >= 400 {
+			got = a.errorMessage(t)
+		}
+		if a.status != step.status || !strings.Contains(got, step.want) {
+			t.Errorf("%s %s %s\n= %d %s\nwant %d with %s", step.method, step.path, step.body, a.status, got, step.status, step.want)
+		}
+	}
+	if a := s.do(t, "GET", "/api/v1/journeys", nil, bearer(readKey)); strings.Contains(string(a.body), `"error"`) {
+		t.Errorf("list after mending: %s", a.body)
 	}
 }
 

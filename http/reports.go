@@ -1,11 +1,10 @@
 package http
 
 import (
-	"encoding/json"
+	"bytes"
 	"errors"
 	"io"
 	"net/http"
-	"time"
 
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/report"
@@ -14,25 +13,20 @@ import (
 // maxReportBody bounds a report definition.
 const maxReportBody = 1 << 20
 
-// decodeReport reads a JSON report request, rejecting unknown fields so
-// that a misspelt option is an error rather than silently ignored.
+// decodeReport reads a JSON report request into v with report.DecodeJSON:
+// unknown fields are refused, and errors name the field.
 func decodeReport(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxReportBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return waymark.Errorf(waymark.KindTooLarge, "a report definition is at most %d bytes", maxReportBody)
-		}
-		if waymark.ErrorKind(err) == waymark.KindInvalid {
-			return err
-		}
-		if err == io.EOF {
-			return waymark.Errorf(waymark.KindInvalid, "the request body must be a JSON report definition")
-		}
-		return &waymark.Error{Kind: waymark.KindInvalid, Message: "bad report definition: " + err.Error(), Err: err}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxReportBody))
+	if tooLarge, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return waymark.Errorf(waymark.KindTooLarge, "a report definition is at most %d bytes", tooLarge.Limit)
 	}
-	return nil
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return waymark.Errorf(waymark.KindInvalid, "the request body must be a JSON report definition")
+	}
+	return report.DecodeJSON(body, v)
 }
 
 // funnel answers POST /api/v1/funnels: the body is a report.Funnel.
@@ -72,13 +66,13 @@ func (s *Server) funnelPersons(w http.ResponseWriter, r *http.Request, project w
 func (s *Server) journeyReport(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
 	var req struct {
 		Journey report.Journey `json:"journey"`
-		From    time.Time      `json:"from"`
-		To      time.Time      `json:"to"`
+		From    report.Time    `json:"from"`
+		To      report.Time    `json:"to"`
 	}
 	if err := decodeReport(w, r, &req); err != nil {
 		return err
 	}
-	result, err := report.RunJourney(r.Context(), s.Store, project.ID, req.Journey, report.JourneyRange{From: req.From, To: req.To})
+	result, err := report.RunJourney(r.Context(), s.Store, project.ID, req.Journey, report.JourneyRange{From: req.From.Time, To: req.To.Time})
 	if err != nil {
 		return err
 	}

@@ -94,7 +94,9 @@ func (p *Pipeline) process(src Source, payload *segment.Payload, raw json.RawMes
 		e.Geo.IP = src.IP
 	}
 	e.Campaign = channel.Classify(e.Campaign, e.Page.URL, e.Page.Referrer)
-	if p.opts.Geo != nil && e.Geo.IP != "" {
+	// A location the message gives (context.location, from a device's GPS
+	// or a back end that knows its customer) is more precise than the IP's.
+	if p.opts.Geo != nil && e.Geo.IP != "" && e.Geo.Country == "" {
 		e.Geo = p.opts.Geo.Lookup(e.Geo.IP)
 	}
 	e.Geo.IP = p.opts.IP.apply(e.Geo.IP)

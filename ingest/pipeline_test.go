@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/segment"
 )
 
@@ -35,6 +36,24 @@ func TestProcessEnrichment(t *testing.T) {
 			},
 		},
 		{
+			name:    "GeoIP locates the address",
+			message: `{"type":"track","userId":"u","event":"x","context":{"ip":"203.0.113.9"}}`,
+			check: func(t *testing.T, b Batch) {
+				if got, want := b.Events[0].Geo, (waymark.Geo{IP: "203.0.113.9", Country: "NL", City: "Amsterdam"}); got != want {
+					t.Errorf("geo = %+v, want %+v", got, want)
+				}
+			},
+		},
+		{
+			name:    "context.location wins over GeoIP",
+			message: `{"type":"track","userId":"u","event":"x","context":{"ip":"203.0.113.9","location":{"country":"NO","city":"Bergen"}}}`,
+			check: func(t *testing.T, b Batch) {
+				if got, want := b.Events[0].Geo, (waymark.Geo{IP: "203.0.113.9", Country: "NO", City: "Bergen"}); got != want {
+					t.Errorf("geo = %+v, want %+v", got, want)
+				}
+			},
+		},
+		{
 			name:    "mobile app context fills the device",
 			message: `{"type":"screen","userId":"u","name":"Home","context":{"os":{"name":"Android","version":"14"},"device":{"type":"android"}}}`,
 			check: func(t *testing.T, b Batch) {
@@ -54,10 +73,17 @@ func TestProcessEnrichment(t *testing.T) {
 			},
 		},
 	}
-	p := NewPipeline(Options{})
+	p := NewPipeline(Options{Geo: fakeGeo{}})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.check(t, p.Process(src, segment.Payload{Messages: []json.RawMessage{json.RawMessage(tt.message)}}))
 		})
 	}
+}
+
+// fakeGeo puts every address in Amsterdam.
+type fakeGeo struct{}
+
+func (fakeGeo) Lookup(ip string) waymark.Geo {
+	return waymark.Geo{IP: ip, Country: "NL", City: "Amsterdam"}
 }

@@ -58,8 +58,11 @@ func (p *plan) units(hits []Hit, fn func(hits []Hit, a *attempt)) {
 			}
 		}
 	case ByTotals:
+		ahead := p.lookahead(hits)
 		for i := 0; i < len(hits); i++ {
-			if a, ok := p.from(hits, i); ok {
+			if p.entry(&hits[i]) {
+				last, at := p.furthest(hits, i, ahead, -1)
+				a := p.attempt(hits, i, last, at)
 				fn(hits, &a)
 				i = a.end
 			}

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -67,8 +69,8 @@ type Funnel struct {
 	SessionGap Duration    `json:"sessionGap,omitempty"`
 	// From and To bound when units enter the first step; later steps may
 	// follow up to Window after To. Zero means unbounded.
-	From time.Time `json:"from,omitzero"`
-	To   time.Time `json:"to,omitzero"`
+	From Time `json:"from,omitzero"`
+	To   Time `json:"to,omitzero"`
 	// Where filters every step's events.
 	Where     []Condition `json:"where,omitempty"`
 	Breakdown *Breakdown  `json:"breakdown,omitempty"`
@@ -112,7 +114,7 @@ const (
 	DefaultSessionGap = Duration(30 * time.Minute)
 	DefaultTop        = 10
 	MinSteps          = 2
-	MaxSteps          = 20
+	MaxSteps          = 20 // at most 32: attempt.go keeps sets of steps in a uint32
 )
 
 // normalize fills defaults and validates.
@@ -167,10 +169,16 @@ func (f *Funnel) validate() error {
 	default:
 		return invalid("trend %q: use day, week or month", f.Trend)
 	}
-	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To.Time) {
 		return invalid("from must be before to")
 	}
+	if err := errors.Join(f.Window.check("window"), f.SessionGap.check("sessionGap")); err != nil {
+		return err
+	}
 	for i, s := range f.Steps {
+		if err := s.Window.check(fmt.Sprintf("step %d: window", i+1)); err != nil {
+			return err
+		}
 		if len(s.Touchpoints) == 0 {
 			return invalid("step %d has no touchpoints", i+1)
 		}
@@ -213,7 +221,17 @@ func (f *Funnel) validate() error {
 type plan struct {
 	*Funnel
 	steps      []uint64 // steps[k]: bits of step k's touchpoints
+	anySteps   uint64   // bits of every step's touchpoints
 	exclusions []uint64
+	// before[k]: bit j if step j may be the last one done before step k
+	// (the previous required step and the optional ones after it).
+	before []uint32
+	// justPast[k]: bits of the steps an attempt at step k may do next,
+	// after k up to the next required step.
+	justPast []uint64
+	// excludedAt[k]: bits of the exclusions that end an attempt whose
+	// furthest step done is k.
+	excludedAt []uint64
 	at         int // breakdown step index; -1 first, -2 last
 }
 
@@ -232,12 +250,30 @@ func (f *Funnel) query(project string) (Query, *plan, error) {
 			mask |= add(t)
 		}
 		p.steps = append(p.steps, mask)
+		p.anySteps |= mask
 	}
 	for _, x := range f.Exclusions {
 		p.exclusions = append(p.exclusions, add(x.Touchpoint))
 	}
+	p.before = make([]uint32, len(f.Steps))
+	p.justPast = make([]uint64, len(f.Steps))
+	p.excludedAt = make([]uint64, len(f.Steps))
+	for k := range f.Steps {
+		for j := k - 1; j >= 0; j-- {
+			p.before[k] |= 1 << j
+			p.justPast[j] |= p.steps[k]
+			if j == 0 || !f.Steps[j].Optional {
+				break
+			}
+		}
+		for x, e := range f.Exclusions {
+			if k >= e.After-1 && k < e.Before-1 {
+				p.excludedAt[k] |= p.exclusions[x]
+			}
+		}
+	}
 	if !f.From.IsZero() {
-		q.From = f.From
+		q.From = f.From.Time
 	}
 	if !f.To.IsZero() {
 		q.To = f.To.Add(time.Duration(f.Window))

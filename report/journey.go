@@ -20,10 +20,14 @@ type Journey struct {
 
 // SavedJourney is a journey definition as a project keeps it: the
 // definition, and when it was last saved. Its JSON is the definition's with
-// "updated" added.
+// "updated" added, and "error" when the stored definition cannot be read or
+// run (saved by an older version, say): then the definition holds what
+// could be read, and the journey can still be listed, shown, replaced and
+// deleted.
 type SavedJourney struct {
 	Journey
 	Updated time.Time `json:"updated,omitzero"`
+	Error   string    `json:"error,omitempty"`
 }
 
 // Stage is one stage of a journey.
@@ -44,6 +48,9 @@ const MaxStages = 20
 func (j *Journey) Validate() error {
 	if j.Name == "" {
 		return invalid("a journey needs a name")
+	}
+	if err := j.Window.check("window"); err != nil {
+		return err
 	}
 	if len(j.Stages) < 2 || len(j.Stages) > MaxStages {
 		return invalid("a journey has 2 to %d stages, not %d", MaxStages, len(j.Stages))

@@ -25,7 +25,8 @@ import (
 // Page comes from context.page and, for page calls, from properties (url,
 // path, title, referrer), which win; Host and ReferrerHost are taken from the
 // URLs, and Path from the URL when none was sent. Campaign is context.campaign
-// as sent, Geo.IP is context.ip as sent. Revenue is set for track calls only.
+// as sent; Geo is context.ip and context.location's country, region and city
+// as sent. Revenue is set for track calls only.
 func (m *Message) Event(projectID string, receivedAt time.Time) waymark.Event {
 	if receivedAt.IsZero() {
 		receivedAt = time.Now()
@@ -46,7 +47,7 @@ func (m *Message) Event(projectID string, receivedAt time.Time) waymark.Event {
 		Integrations: rawObject(m.Integrations),
 		Page:         m.page(),
 		Campaign:     m.context.Campaign,
-		Geo:          waymark.Geo{IP: m.context.IP},
+		Geo:          m.geo(),
 	}
 	if e.MessageID == "" {
 		e.MessageID = newMessageID()
@@ -60,6 +61,13 @@ func (m *Message) Event(projectID string, receivedAt time.Time) waymark.Event {
 	}
 	e.Timestamp, e.OriginalTimestamp, e.SentAt = m.times(receivedAt)
 	return e
+}
+
+// geo is where the message says it was sent from.
+func (m *Message) geo() waymark.Geo {
+	g := m.context.Location
+	g.IP = m.context.IP
+	return g
 }
 
 // rawObject drops a JSON null, which means the same as absent.

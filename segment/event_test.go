@@ -299,15 +299,15 @@ func TestEventPage(t *testing.T) {
 	}
 }
 
-func TestEventCampaignAndIP(t *testing.T) {
-	m := parse(t, `{"type":"track","event":"A","anonymousId":"a","context":{"ip":"198.51.100.23","campaign":{"source":"Newsletter","medium":"email","name":"TPS Innovation Newsletter","term":"tps reports","content":"image link"}}}`)
+func TestEventCampaignAndGeo(t *testing.T) {
+	m := parse(t, `{"type":"track","event":"A","anonymousId":"a","context":{"ip":"198.51.100.23","campaign":{"source":"Newsletter","medium":"email","name":"TPS Innovation Newsletter","term":"tps reports","content":"image link"},"location":{"city":"Oslo","country":"NO","latitude":59.91,"region":"Oslo"}}}`)
 	e := m.Event("p", now)
 	want := waymark.Campaign{Source: "Newsletter", Medium: "email", Name: "TPS Innovation Newsletter", Term: "tps reports", Content: "image link"}
 	if e.Campaign != want {
 		t.Errorf("Campaign = %+v", e.Campaign)
 	}
-	if e.Geo.IP != "198.51.100.23" {
-		t.Errorf("Geo.IP = %q", e.Geo.IP)
+	if want := (waymark.Geo{IP: "198.51.100.23", Country: "NO", Region: "Oslo", City: "Oslo"}); e.Geo != want {
+		t.Errorf("Geo = %+v, want %+v", e.Geo, want)
 	}
 }
 

@@ -8,15 +8,17 @@ import (
 )
 
 // Exported is a stored event as `waymark export` writes it, one a line: the
-// Segment message and the person its distinct id resolved to.
+// Segment message, the person its distinct id resolved to and its project.
+// Importing reads the message and ignores the other two.
 type Exported struct {
 	Message
-	PersonID string `json:"personId,omitempty"`
+	PersonID  string `json:"personId,omitempty"`
+	ProjectID string `json:"projectId,omitempty"`
 }
 
 // Export returns e for export; see FromEvent.
 func Export(e *waymark.Event, personID string) Exported {
-	return Exported{Message: FromEvent(e), PersonID: personID}
+	return Exported{Message: FromEvent(e), PersonID: personID, ProjectID: e.ProjectID}
 }
 
 // ExportedRejection is a dead letter as `waymark export --rejected` writes it.
@@ -27,7 +29,8 @@ type ExportedRejection struct {
 	// Payload is the message as received. When what was kept is not JSON
 	// (a cut-off prefix, or a batch whose syntax was broken) it is a JSON
 	// string of those bytes instead, so the line can still be read.
-	Payload json.RawMessage `json:"payload"`
+	Payload   json.RawMessage `json:"payload"`
+	ProjectID string          `json:"projectId,omitempty"`
 }
 
 // ExportRejection returns r for export.
@@ -41,6 +44,7 @@ func ExportRejection(r *waymark.Rejection) ExportedRejection {
 		Reason:     r.Reason,
 		ReceivedAt: formatTime(r.ReceivedAt),
 		Payload:    payload,
+		ProjectID:  r.ProjectID,
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 func TestExport(t *testing.T) {
 	e := waymark.Event{
+		ProjectID:  "shop",
 		MessageID:  "m-1",
 		Type:       waymark.Track,
 		Name:       "Signed Up",
@@ -22,7 +23,7 @@ func TestExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = `{"type":"track","messageId":"m-1","userId":"u-1","event":"Signed Up","timestamp":"2024-05-14T10:00:00.000Z","receivedAt":"2024-05-14T10:00:01.000Z","traits":{"plan":"pro"},"personId":"person-1"}`
+	const want = `{"type":"track","messageId":"m-1","userId":"u-1","event":"Signed Up","timestamp":"2024-05-14T10:00:00.000Z","receivedAt":"2024-05-14T10:00:01.000Z","traits":{"plan":"pro"},"personId":"person-1","projectId":"shop"}`
 	if string(got) != want {
 		t.Errorf("Export =\n%s\nwant\n%s", got, want)
 	}
@@ -34,12 +35,12 @@ func TestExportRejection(t *testing.T) {
 		payload string
 		want    string
 	}{
-		{`{"type":"track"}`, `{"messageId":"m-1","reason":"userId or anonymousId is required","receivedAt":"2024-05-14T10:00:01.000Z","payload":{"type":"track"}}`},
+		{`{"type":"track"}`, `{"messageId":"m-1","reason":"userId or anonymousId is required","receivedAt":"2024-05-14T10:00:01.000Z","payload":{"type":"track"},"projectId":"shop"}`},
 		// A prefix kept of an oversized message is not JSON: it goes out as a string.
-		{`{"type":"tra`, `{"messageId":"m-1","reason":"userId or anonymousId is required","receivedAt":"2024-05-14T10:00:01.000Z","payload":"{\"type\":\"tra"}`},
+		{`{"type":"tra`, `{"messageId":"m-1","reason":"userId or anonymousId is required","receivedAt":"2024-05-14T10:00:01.000Z","payload":"{\"type\":\"tra","projectId":"shop"}`},
 	}
 	for _, tt := range tests {
-		r := waymark.Rejection{MessageID: "m-1", Reason: "userId or anonymousId is required", Payload: json.RawMessage(tt.payload), ReceivedAt: at}
+		r := waymark.Rejection{ProjectID: "shop", MessageID: "m-1", Reason: "userId or anonymousId is required", Payload: json.RawMessage(tt.payload), ReceivedAt: at}
 		got, err := json.Marshal(ExportRejection(&r))
 		if err != nil {
 			t.Fatal(err)

@@ -64,6 +64,7 @@ type ContextInfo struct {
 
 	Page     waymark.PageInfo // context.page: URL, Path, Title and Referrer only
 	Campaign waymark.Campaign // context.campaign: Source, Medium, Name, Term, Content only
+	Location waymark.Geo      // context.location: Country, Region and City only
 }
 
 // propertyInfo is what Event reads from properties.
@@ -342,7 +343,7 @@ func (c *ContextInfo) read(r *reader, arena string, depth int) error {
 			return r.optString(arena, &c.Locale, d)
 		case "timezone":
 			return r.optString(arena, &c.Timezone, d)
-		case "library", "os", "device", "page", "campaign":
+		case "library", "os", "device", "page", "campaign", "location":
 			return r.readStrings(arena, d, c, string(name))
 		}
 		return r.skipValue(d)
@@ -398,6 +399,15 @@ func (c *ContextInfo) field(object string, name []byte) *string {
 			return &c.Campaign.Term
 		case "content":
 			return &c.Campaign.Content
+		}
+	case "location":
+		switch string(name) {
+		case "country":
+			return &c.Location.Country
+		case "region":
+			return &c.Location.Region
+		case "city":
+			return &c.Location.City
 		}
 	}
 	return nil

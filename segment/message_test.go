@@ -52,6 +52,7 @@ func TestParseMessageFields(t *testing.T) {
 			"device": {"type": "ios", "manufacturer": "Apple", "model": "iPhone15,2", "id": 5},
 			"page": {"url": "https://x.test/ctx", "path": "/ctx", "title": "Ctx", "referrer": "https://r.test/", "search": ""},
 			"campaign": {"source": "news", "medium": "email", "name": "spring", "term": "t", "content": "c"},
+			"location": {"country": "DE", "region": "Berlin", "city": "Berlin", "latitude": 52.52, "speed": 0},
 			"traits": {"ip": "not this"}
 		},
 		"integrations": {"All": true},
@@ -64,6 +65,7 @@ func TestParseMessageFields(t *testing.T) {
 		DeviceType: "ios", DeviceManufacturer: "Apple", DeviceModel: "iPhone15,2",
 		Page:     waymark.PageInfo{URL: "https://x.test/ctx", Path: "/ctx", Title: "Ctx", Referrer: "https://r.test/"},
 		Campaign: waymark.Campaign{Source: "news", Medium: "email", Name: "spring", Term: "t", Content: "c"},
+		Location: waymark.Geo{Country: "DE", Region: "Berlin", City: "Berlin"},
 	}
 	if got := m.ContextInfo(); got != want {
 		t.Errorf("ContextInfo =\n%+v\nwant\n%+v", got, want)

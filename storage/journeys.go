@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/report"
 )
 
@@ -24,14 +25,19 @@ func JourneyDefinition(j report.Journey) (string, error) {
 }
 
 // ReadJourney reads a stored row of a journey: its id, the definition's
-// text and when it was saved.
-func ReadJourney(id, definition string, updated time.Time) (report.SavedJourney, error) {
+// text and when it was saved. A definition that cannot be read or run
+// sets the journey's Error.
+func ReadJourney(id, definition string, updated time.Time) report.SavedJourney {
 	s := report.SavedJourney{Updated: updated.UTC()}
-	if err := json.Unmarshal([]byte(definition), &s.Journey); err != nil {
-		return s, fmt.Errorf("stored journey %s: %w", id, err)
+	err := report.DecodeJSON([]byte(definition), &s.Journey)
+	if err == nil {
+		err = s.Validate()
+	}
+	if err != nil {
+		s.Error = waymark.ErrorMessage(err)
 	}
 	s.ID = id
-	return s, nil
+	return s
 }
 
 // SortJourneys puts journeys in the order stores list them: by name, then
@@ -44,7 +50,8 @@ func SortJourneys(journeys []report.SavedJourney) {
 
 // ReadJourneys reads rows of an id, a definition and when it was saved, as
 // an engine stores that time (T), and closes them. It returns the journeys
-// in the order stores list them.
+// in the order stores list them; a definition that cannot be read does not
+// fail the list (see ReadJourney).
 func ReadJourneys[T any](rows Rows, savedAt func(T) time.Time) ([]report.SavedJourney, error) {
 	defer rows.Close()
 	var journeys []report.SavedJourney
@@ -54,11 +61,7 @@ func ReadJourneys[T any](rows Rows, savedAt func(T) time.Time) ([]report.SavedJo
 		if err := rows.Scan(&id, &definition, &updated); err != nil {
 			return nil, fmt.Errorf("list journeys: %w", err)
 		}
-		j, err := ReadJourney(id, definition, savedAt(updated))
-		if err != nil {
-			return nil, err
-		}
-		journeys = append(journeys, j)
+		journeys = append(journeys, ReadJourney(id, definition, savedAt(updated)))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list journeys: %w", err)

@@ -57,3 +57,24 @@ func TestHashCollisionIsConfirmed(t *testing.T) {
 		t.Errorf("duplicate = %v, %v; want kept when the store does not confirm", dup, err)
 	}
 }
+
+func TestMessageSetFoldsAddedHashes(t *testing.T) {
+	set := NewMessageSet([]int64{5, 1, 3, 3})
+	for h := int64(100); h < 2200; h++ {
+		set.Add(h)
+	}
+	set.fold()
+	if len(set.added) != 0 || len(set.sorted) != 3+2100 {
+		t.Fatalf("after fold: %d added, %d sorted; want 0 and %d", len(set.added), len(set.sorted), 3+2100)
+	}
+	set.Add(7)
+	set.Remove(7)
+	for _, tt := range []struct {
+		hash int64
+		want bool
+	}{{1, true}, {3, true}, {5, true}, {2, false}, {7, false}, {100, true}, {2199, true}, {2200, false}} {
+		if got := set.Has(tt.hash); got != tt.want {
+			t.Errorf("Has(%d) = %v, want %v", tt.hash, got, tt.want)
+		}
+	}
+}

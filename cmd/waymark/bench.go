@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -34,7 +35,11 @@ func (*benchCommand) Run(ctx context.Context, args []string) error {
 	clients := fs.Int("clients", 32, "concurrent HTTP clients")
 	batch := fs.Int("batch", 100, "events per request")
 	clickhouse := fs.String("clickhouse", "", "also ingest into ClickHouse, clickhouse://HOST:9000/DB[?cluster=NAME]; DB must be new or empty")
-	if len(args) == 0 || args[0] != "ingest" {
+	switch {
+	case len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help"):
+		fs.Usage()
+		return flag.ErrHelp
+	case len(args) == 0 || args[0] != "ingest":
 		fs.Usage()
 		return fmt.Errorf("name the benchmark: ingest or funnel")
 	}

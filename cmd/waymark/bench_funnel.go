@@ -51,10 +51,15 @@ func benchFunnelCommand(ctx context.Context, args []string) error {
 	return benchFunnel(ctx, *dir, *clickhouseURL, *events, max(*runs, 1))
 }
 
+// benchPropertyCondition narrows the funnel's first step by a property, to
+// measure what reading JSON members costs a report.
+var benchPropertyCondition = map[string]any{"field": "properties.price", "op": ">=", "value": "50"}
+
 // benchReport is one engine's report times.
 type benchReport struct {
 	engine          string
 	funnel, journey time.Duration // fastest runs
+	propertyFunnel  time.Duration // the funnel with benchPropertyCondition
 	reached         []int64       // persons per funnel step
 	// The waymark server's peak RSS after the funnels, and after the
 	// journeys too.
@@ -97,7 +102,13 @@ func benchFunnel(ctx context.Context, dir, clickhouseURL string, events, runs in
 		fmt.Printf("%-44s %12s\n", "ClickHouse windowFunnel, same rows", baseline.Round(time.Millisecond))
 	}
 	for _, r := range reports {
+		fmt.Printf("%-44s %12s\n", "the funnel, step 1 where price >= 50, "+r.engine, r.propertyFunnel.Round(time.Millisecond))
+	}
+	for _, r := range reports {
 		fmt.Printf("%-44s %12s %8d MiB\n", "5-stage journey map, "+r.engine, r.journey.Round(time.Millisecond), r.peakRSS>>20)
+	}
+	for _, r := range reports {
+		fmt.Printf("property condition / none, %s: %.2fx\n", r.engine, r.propertyFunnel.Seconds()/r.funnel.Seconds())
 	}
 	fmt.Println("\npersons per funnel step:")
 	for _, r := range reports {
@@ -109,6 +120,8 @@ func benchFunnel(ctx context.Context, dir, clickhouseURL string, events, runs in
 	fmt.Printf("  %-14s %v\n", "windowFunnel", baselineReached)
 	fmt.Printf("\nwindowFunnel / embedded: %.2fx; windowFunnel / Waymark on ClickHouse: %.2fx\n",
 		baseline.Seconds()/embedded.funnel.Seconds(), baseline.Seconds()/reports[1].funnel.Seconds())
+	fmt.Printf("journey map / windowFunnel: embedded %.2fx; Waymark on ClickHouse %.2fx\n",
+		embedded.journey.Seconds()/baseline.Seconds(), reports[1].journey.Seconds()/baseline.Seconds())
 	for _, r := range reports {
 		if !slices.Equal(r.reached, baselineReached) {
 			return fmt.Errorf("%s counts %v persons per step, windowFunnel %v", r.engine, r.reached, baselineReached)
@@ -150,6 +163,10 @@ func benchReports(ctx context.Context, engine string, data dataFlags, events, ru
 	}
 	for _, s := range answer.Steps {
 		r.reached = append(r.reached, s.Count)
+	}
+	steps[0] = map[string]any{"touchpoints": []any{map[string]any{"event": benchFunnelSteps[0], "where": []any{benchPropertyCondition}}}}
+	if r.propertyFunnel, err = fastest(runs, func() error { return postReport(ctx, addr, readKey, "/api/v1/funnels", funnel, nil) }); err != nil {
+		return r, err
 	}
 	if r.funnelRSS, err = peakRSS(serve.Process.Pid); err != nil {
 		return r, err

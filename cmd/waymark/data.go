@@ -123,12 +123,29 @@ func defaultProject(ctx context.Context, store storage.Store, writeKey, readKey 
 
 func randomKey() string { return rand.Text() }
 
-// runningServer is what serve leaves in the data dir while it runs.
+// runningServer is what serve leaves in the data dir while it runs: where
+// it listens and every project's keys, so that commands on the same data go
+// through it as any client would, for every project. Like the database,
+// which holds the same keys, the file is readable by its owner only.
 type runningServer struct {
-	Addr     string `json:"addr"`
-	PID      int    `json:"pid"`
+	Addr     string        `json:"addr"`
+	PID      int           `json:"pid"`
+	Projects []projectKeys `json:"projects"` // the default first
+}
+
+// projectKeys are a project's id and the keys its clients send.
+type projectKeys struct {
+	ID       string `json:"id"`
 	WriteKey string `json:"writeKey"`
 	ReadKey  string `json:"readKey"`
+}
+
+func keysOf(projects []waymark.Project) []projectKeys {
+	keys := make([]projectKeys, len(projects))
+	for i, p := range projects {
+		keys[i] = projectKeys{ID: p.ID, WriteKey: p.WriteKey, ReadKey: p.ReadKey}
+	}
+	return keys
 }
 
 func writeServerFile(dir string, s runningServer) error {

@@ -103,3 +103,13 @@ func saveDemoJourneys(ctx context.Context, store storage.Store, projectID string
 	}
 	return nil
 }
+
+func countTrue(flags []bool) int {
+	n := 0
+	for _, f := range flags {
+		if f {
+			n++
+		}
+	}
+	return n
+}

@@ -89,7 +89,9 @@ func startCommand(t testing.TB, command, dataDir string, extra ...string) *serve
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.cmd.Process.Kill(); s.cmd.Wait() })
-	deadline := time.Now().Add(30 * time.Second)
+	// On a cluster, start-up waits for distributed DDL, which a busy
+	// machine makes slow.
+	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
 		resp, err := http.Get("http://" + addr + "/healthz")
 		if err == nil {

@@ -15,23 +15,21 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/ingest"
 	"github.com/waymark-analytics/waymark/segment"
-	"github.com/waymark-analytics/waymark/storage"
 )
 
 type importCommand struct{}
 
-// An import batch goes to the store, or to a running server, in one write.
-// It stays under Segment's limits with room for the {"batch":[...]} wrapper.
+// An import batch goes to the collector in one request. It stays under
+// Segment's limits with room for the {"batch":[...]} wrapper.
 const (
 	importBatchMessages = 1000
 	importBatchBytes    = segment.MaxBatchBytes - 4<<10
 )
 
 func (*importCommand) Run(ctx context.Context, args []string) error {
-	fs := flagSet("import", "import [--data DIR] [--format ndjson|csv] [--map FIELD=COLUMN,...] FILE...")
+	fs := flagSet("import", "import [--data DIR | --store URL] [--project ID] [--format ndjson|csv] [--map FIELD=COLUMN,...] FILE...")
 	var data dataFlags
 	data.register(fs)
 	var enrich pipelineFlags
@@ -39,6 +37,7 @@ func (*importCommand) Run(ctx context.Context, args []string) error {
 	format := fs.String("format", "", "ndjson (one Segment message a line) or csv; by default taken from each file's extension")
 	mapSpec := fs.String("map", "", "CSV column mapping, e.g. userId=customer,event=action,properties.plan=Plan")
 	typ := fs.String("type", "track", "message type of CSV rows without a type column")
+	project := fs.String("project", "", "the project to import into; by default the default project (an export's projectId is not read)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,11 +54,12 @@ func (*importCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeGeo()
-	sink, err := openSink(ctx, data, opts)
+	api, err := openAPI(ctx, apiOptions{data: data, project: *project, create: true, ingest: opts})
 	if err != nil {
 		return err
 	}
-	defer sink.close()
+	defer api.Close()
+	sink := &importSink{api: api}
 	for _, name := range fs.Args() {
 		if err := importFile(ctx, name, *format, mapping, *typ, sink); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
@@ -154,65 +154,18 @@ func ndjsonMessages(r io.Reader, fn func(json.RawMessage) error) error {
 	return sc.Err()
 }
 
-// importSink writes messages into the store, or, when a running server holds
-// the database, posts them to its /v1/import endpoint.
+// importSink posts messages to the collector's /v1/import, of the running
+// server or in this process, retrying as Segment's SDKs do while the server
+// is briefly unavailable; messageIds make retries safe.
 type importSink struct {
-	local                          *localImport
-	remote                         *runningServer
+	api                            *apiClient
 	accepted, duplicates, rejected int
-}
-
-type localImport struct {
-	store    storage.Store
-	project  waymark.Project
-	pipeline *ingest.Pipeline
-}
-
-func openSink(ctx context.Context, data dataFlags, opts ingest.Options) (*importSink, error) {
-	store, err := openStore(ctx, data)
-	if waymark.ErrorKind(err) == waymark.KindUnavailable && data.store == "" {
-		server, serr := readServerFile(data.dir)
-		if serr != nil {
-			return nil, fmt.Errorf("%w; and no running server was found: %v", err, serr)
-		}
-		return &importSink{remote: &server}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	project, _, err := defaultProject(ctx, store, os.Getenv("WAYMARK_WRITE_KEY"), os.Getenv("WAYMARK_READ_KEY"))
-	if err != nil {
-		store.Close()
-		return nil, err
-	}
-	return &importSink{local: &localImport{store: store, project: project, pipeline: ingest.NewPipeline(opts)}}, nil
-}
-
-func (s *importSink) close() {
-	if s.local != nil {
-		s.local.store.Close()
-	}
 }
 
 func (s *importSink) write(ctx context.Context, messages []json.RawMessage) error {
 	if len(messages) == 0 {
 		return nil
 	}
-	if s.remote != nil {
-		return s.post(ctx, messages)
-	}
-	b := s.local.pipeline.Process(ingest.Source{ProjectID: s.local.project.ID, ReceivedAt: time.Now()}, segment.Payload{Messages: messages})
-	duplicate, err := s.local.store.Write(ctx, b.Events, b.Rejections)
-	if err != nil {
-		return err
-	}
-	s.tally(len(b.Events), countTrue(duplicate), len(b.Rejected))
-	return nil
-}
-
-// post sends messages to the running server, retrying as Segment's SDKs do
-// while the server is briefly unavailable; messageIds make retries safe.
-func (s *importSink) post(ctx context.Context, messages []json.RawMessage) error {
 	// Built by hand: json.Marshal would escape & < > and outgrow the limit.
 	body := []byte(`{"batch":[`)
 	for i, m := range messages {
@@ -224,7 +177,7 @@ func (s *importSink) post(ctx context.Context, messages []json.RawMessage) error
 	body = append(body, "]}"...)
 	backoff := 250 * time.Millisecond
 	for attempt := 1; ; attempt++ {
-		err := s.postOnce(ctx, body)
+		err := s.post(ctx, body)
 		var retry retryable
 		if !errors.As(err, &retry) || attempt == 6 {
 			return err
@@ -238,23 +191,17 @@ func (s *importSink) post(ctx context.Context, messages []json.RawMessage) error
 	}
 }
 
-// retryable marks a failure that may pass when tried again.
-type retryable struct{ error }
-
-func (s *importSink) postOnce(ctx context.Context, body []byte) error {
-	req, err := nethttp.NewRequestWithContext(ctx, "POST", "http://"+s.remote.Addr+"/v1/import", bytes.NewReader(body))
+func (s *importSink) post(ctx context.Context, body []byte) error {
+	resp, err := s.api.send(ctx, "POST", "/v1/import", body, func(r *nethttp.Request) {
+		r.SetBasicAuth(s.api.project.WriteKey, "")
+		r.Header.Set("Content-Type", "application/json")
+	})
 	if err != nil {
 		return err
 	}
-	req.SetBasicAuth(s.remote.WriteKey, "")
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := nethttp.DefaultClient.Do(req)
-	if err != nil {
-		return retryable{fmt.Errorf("import through the running server: %w", err)}
-	}
 	defer resp.Body.Close()
 	if resp.StatusCode == nethttp.StatusServiceUnavailable {
-		return retryable{fmt.Errorf("import through the running server: %s", resp.Status)}
+		return retryable{fmt.Errorf("import: %s", resp.Status)}
 	}
 	var answer struct {
 		Accepted, Duplicates int
@@ -262,25 +209,10 @@ func (s *importSink) postOnce(ctx context.Context, body []byte) error {
 		Error                string
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil || resp.StatusCode != nethttp.StatusOK {
-		return fmt.Errorf("import through the running server: %s %s", resp.Status, answer.Error)
+		return fmt.Errorf("import: %s %s", resp.Status, answer.Error)
 	}
-	s.tally(answer.Accepted+answer.Duplicates, answer.Duplicates, len(answer.Rejected))
+	s.accepted += answer.Accepted
+	s.duplicates += answer.Duplicates
+	s.rejected += len(answer.Rejected)
 	return nil
-}
-
-// tally adds a write's outcome; events includes the duplicates.
-func (s *importSink) tally(events, duplicates, rejected int) {
-	s.accepted += events - duplicates
-	s.duplicates += duplicates
-	s.rejected += rejected
-}
-
-func countTrue(flags []bool) int {
-	n := 0
-	for _, f := range flags {
-		if f {
-			n++
-		}
-	}
-	return n
 }

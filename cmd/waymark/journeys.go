@@ -66,7 +66,7 @@ func listJourneys(ctx context.Context, args []string) error {
 	} else if len(rest) > 0 {
 		return fmt.Errorf("journeys list takes no arguments, not %q", rest)
 	}
-	answer, err := runQuery(ctx, data, "GET", "/api/v1/journeys", nil)
+	answer, err := runQuery(ctx, apiOptions{data: data}, "GET", "/api/v1/journeys", nil)
 	if err != nil {
 		return err
 	}
@@ -76,6 +76,7 @@ func listJourneys(ctx context.Context, args []string) error {
 			Name    string            `json:"name"`
 			Stages  []json.RawMessage `json:"stages"`
 			Updated time.Time         `json:"updated"`
+			Error   string            `json:"error"`
 		} `json:"journeys"`
 	}
 	if err := json.Unmarshal(answer, &list); err != nil {
@@ -90,7 +91,21 @@ func listJourneys(ctx context.Context, args []string) error {
 	for _, j := range list.Journeys {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", j.ID, j.Name, len(j.Stages), j.Updated.UTC().Format(time.DateTime))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, j := range list.Journeys {
+		if j.Error != "" {
+			fmt.Fprintln(os.Stderr, unreadable(j.ID, j.Error))
+		}
+	}
+	return nil
+}
+
+// unreadable says that a saved journey cannot be read or run, and how to
+// mend it.
+func unreadable(id, problem string) string {
+	return fmt.Sprintf("journey %s cannot be used: %s; replace it with waymark journeys import, or delete it", id, problem)
 }
 
 // showJourney prints one saved journey as YAML or JSON.
@@ -109,7 +124,7 @@ func showJourney(ctx context.Context, args []string) error {
 	if *format != "yaml" && *format != "json" {
 		return fmt.Errorf("--format %q: use yaml or json", *format)
 	}
-	answer, err := runQuery(ctx, data, "GET", journeyPath(ids[0])+"?format="+*format, nil)
+	answer, err := runQuery(ctx, apiOptions{data: data}, "GET", journeyPath(ids[0])+"?format="+*format, nil)
 	if err != nil {
 		return err
 	}
@@ -315,7 +330,7 @@ func exportJourneys(ctx context.Context, args []string) error {
 	if *format != "yaml" && *format != "json" {
 		return fmt.Errorf("--format %q: use yaml or json", *format)
 	}
-	api, err := openAPI(ctx, data, false)
+	api, err := openAPI(ctx, apiOptions{data: data})
 	if err != nil {
 		return err
 	}
@@ -345,51 +360,35 @@ func exportJourneys(ctx context.Context, args []string) error {
 		}
 		saved = append(saved, j)
 	}
-	definitions := make([]any, len(saved))
-	for i := range saved {
-		definitions[i] = saved[i].Journey
+	definitions := []any{}
+	for _, j := range saved {
+		if j.Error != "" {
+			fmt.Fprintln(os.Stderr, unreadable(j.ID, j.Error))
+			continue
+		}
+		definitions = append(definitions, j.Journey)
 	}
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
-	enc.SetEscapeHTML(false)
-	if *format == "json" {
+	var text []byte
+	if *format == "yaml" {
+		text, err = report.EncodeYAML(definitions)
+	} else {
+		var out bytes.Buffer
+		enc := json.NewEncoder(&out)
+		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
+		err = enc.Encode(definitions)
+		text = out.Bytes()
 	}
-	if err := enc.Encode(definitions); err != nil {
+	if err != nil {
 		return err
 	}
-	text := out.Bytes()
-	if *format == "yaml" {
-		if text, err = yamlOfJSON(text); err != nil {
-			return err
-		}
+	if _, err := os.Stdout.Write(text); err != nil {
+		return err
 	}
-	_, err = os.Stdout.Write(text)
-	return err
-}
-
-// yamlOfJSON writes JSON text as YAML with the same fields in the same
-// order, in block style, quoting only the strings that need it.
-func yamlOfJSON(text []byte) ([]byte, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(text, &doc); err != nil {
-		return nil, err
+	if skipped := len(saved) - len(definitions); skipped > 0 {
+		return fmt.Errorf("%d of %d journeys not exported", skipped, len(saved))
 	}
-	var blockStyle func(n *yaml.Node)
-	blockStyle = func(n *yaml.Node) {
-		n.Style = 0
-		for _, c := range n.Content {
-			blockStyle(c)
-		}
-	}
-	blockStyle(&doc)
-	var out bytes.Buffer
-	enc := yaml.NewEncoder(&out)
-	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), enc.Close()
+	return nil
 }
 
 // deleteJourneys deletes saved journeys.
@@ -424,7 +423,7 @@ func openForChanges(ctx context.Context, fs *flag.FlagSet, args []string, missin
 	if len(names) == 0 {
 		return nil, nil, errors.New(missing)
 	}
-	api, err := openAPI(ctx, data, true)
+	api, err := openAPI(ctx, apiOptions{data: data, write: true})
 	return api, names, err
 }
 

@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/waymark-analytics/waymark/duckdb"
+	"github.com/waymark-analytics/waymark/report"
 )
 
 // leadNurturing is seed 001's HubSpot journey: six stages, one of them
@@ -166,5 +169,48 @@ func TestJourneysCommand(t *testing.T) {
 	}
 	if _, errOut := journeys(false, "delete", "ok"); !strings.Contains(errOut, `no journey with id "ok"`) {
 		t.Errorf("deleting twice said %q", errOut)
+	}
+
+	// A journey saved by an older version with a window that no longer
+	// reads: list and export go on without it and say so.
+	saveUnreadableJourney(t, dataDir)
+	problem := `journey too-long cannot be used: window: "73000d" is more than 100 years (100y), the longest duration a report takes; replace it with waymark journeys import, or delete it`
+	if out, errOut := journeys(true, "list"); !strings.Contains(out, "too-long") || !strings.Contains(out, "lead-nurturing") || !strings.Contains(errOut, problem) {
+		t.Errorf("list with an unreadable journey:\n%s%s", out, errOut)
+	}
+	if out, errOut := journeys(false, "export"); !strings.HasPrefix(out, "- id: lead-nurturing\n") || strings.Contains(out, "too-long") ||
+		!strings.Contains(errOut, problem) || !strings.Contains(errOut, "1 of 2 journeys not exported") {
+		t.Errorf("export with an unreadable journey:\n%s%s", out, errOut)
+	}
+	if out, _ := journeys(true, "show", "too-long"); !strings.Contains(out, "error: 'window: \"73000d\" is more than 100 years") {
+		t.Errorf("show of an unreadable journey:\n%s", out)
+	}
+	if _, errOut := runWaymark(t, false, append([]string{"query", "journey", "--id", "too-long"}, data...)...); !strings.Contains(errOut, `journey "too-long" cannot be used: window: "73000d"`) {
+		t.Errorf("query of an unreadable journey said %q", errOut)
+	}
+	journeys(true, "delete", "too-long")
+	if out, errOut := journeys(true, "export"); !strings.HasPrefix(out, "- id: lead-nurturing\n") || errOut != "" {
+		t.Errorf("export after deleting the unreadable journey:\n%s%s", out, errOut)
+	}
+}
+
+// saveUnreadableJourney saves, straight into the database, a journey whose
+// window is out of range, as Waymark once let through.
+func saveUnreadableJourney(t *testing.T, dataDir string) {
+	t.Helper()
+	ctx := t.Context()
+	store, err := duckdb.Open(ctx, filepath.Join(dataDir, databaseFile), duckdb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	projects, err := store.Projects(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := report.Journey{ID: "too-long", Name: "Too long", Window: 2 * report.MaxDuration, Stages: []report.Stage{
+		{Name: "A", Touchpoints: []report.Touchpoint{{Event: "A"}}}, {Name: "B", Touchpoints: []report.Touchpoint{{Event: "B"}}}}}
+	if _, err := store.SaveJourney(ctx, projects[0].ID, j); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -97,6 +97,9 @@ func envBool(key string) bool {
 type versionCommand struct{}
 
 func (*versionCommand) Run(ctx context.Context, args []string) error {
+	if err := noArguments(flagSet("version", "version"), args); err != nil {
+		return err
+	}
 	fmt.Println("waymark", version)
 	return nil
 }

@@ -62,6 +62,39 @@ func TestQueryPrintsTheAPIsNumbers(t *testing.T) {
 	if table := query("--steps", "Viewed,Bought", "--window", "1d"); !strings.Contains(table, "entered 2, converted 1 (50.00%)") {
 		t.Errorf("table:\n%s", table)
 	}
+	if dated := query("--steps", "Viewed,Bought", "--from", "2026-01-01", "--to", "2026-01-02T00:00:00Z", "--json"); !sameJSONText(t, dated, api.String()) {
+		t.Errorf("query with a date range:\n%s\nAPI:\n%s", dated, api.String())
+	}
+	yamlDef := filepath.Join(t.TempDir(), "dated.yaml")
+	os.WriteFile(yamlDef, []byte("steps:\n  - touchpoints: [{event: Viewed}]\n  - touchpoints: [{event: Bought}]\nwindow: 1d\nfrom: 2026-01-01\n"), 0o600)
+	if dated := query("--def", yamlDef, "--json"); !sameJSONText(t, dated, api.String()) {
+		t.Errorf("query of YAML with an unquoted date:\n%s\nAPI:\n%s", dated, api.String())
+	}
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--steps", "Viewed,Bought", "--window", "300y"}, `window: "300y" is more than 100 years (100y), the longest duration a report takes`},
+		{[]string{"--steps", "Viewed,Bought", "--from", "yesterday"}, `from: "yesterday" is not a date (2026-09-01) or an RFC 3339 time (2026-09-01T12:00:00Z)`},
+		{[]string{"--def", write(t, "list.yaml", "- steps: []\n")}, "list.yaml: line 1: expected a mapping of the definition's fields, not a list"},
+		{[]string{"--def", write(t, "typo.yaml", "steps: []\nwindw: 1d\n")}, `unknown field "windw"; the fields here are steps, window,`},
+		{[]string{"--def", write(t, "value.yaml", "steps:\n  - touchpoints: [{where: [{field: properties.n, op: '=', value: 5}]}]\n")}, `steps[0].touchpoints[0].where[0].value: expected a string, not a number`},
+	} {
+		out, err := exec.Command(binary, append([]string{"query", "funnel", "--data", dataDir}, bad.args...)...).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), bad.want) || strings.Contains(string(out), "Go ") || strings.Contains(string(out), "report.") {
+			t.Errorf("query %v: %v\n%s\nwant an error with %s", bad.args, err, out, bad.want)
+		}
+	}
+}
+
+// write writes a file in a new temporary directory and returns its path.
+func write(t *testing.T, name, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 func sameJSONText(t *testing.T, a, b string) bool {
@@ -100,5 +133,98 @@ func TestReadDefinition(t *testing.T) {
 	}
 	if err := readDefinition(filepath.Join(t.TempDir(), "missing"), new(map[string]any)); err == nil {
 		t.Error("reading a missing file: no error")
+	}
+	for _, bad := range []struct{ file, text, want string }{
+		{"def.json", `[{"steps": []}]`, "def.json: expected an object, not a list"},
+		{"def.json", `{"steps": [],}`, "def.json: not valid JSON at line 1, column 14: invalid character '}' looking for beginning of object key string"},
+		{"def.json", ``, "def.json: expected a JSON object, found nothing"},
+		{"def.yaml", "- steps: []\n", "def.yaml: line 1: expected a mapping of the definition's fields, not a list"},
+		{"def.yaml", "funnel\n", "def.yaml: line 1: expected a mapping of the definition's fields, not a single value"},
+		{"def.yaml", "", "def.yaml: expected a definition, found nothing"},
+		{"def.yaml", "steps: [a\n", "def.yaml: line 1: did not find expected ',' or ']'"},
+	} {
+		path := filepath.Join(t.TempDir(), bad.file)
+		if err := os.WriteFile(path, []byte(bad.text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		err := readDefinition(path, new(map[string]any))
+		if err == nil || err.Error() != filepath.Dir(path)+"/"+bad.want {
+			t.Errorf("reading %q: %v, want %s", bad.text, err, bad.want)
+		}
+	}
+}
+
+// TestQueryFormats runs each kind of query over two visitors, one of whom
+// buys an hour after viewing, and checks every format against the numbers
+// worked out by hand.
+func TestQueryFormats(t *testing.T) {
+	dataDir, files := t.TempDir(), t.TempDir()
+	events := filepath.Join(files, "events.ndjson")
+	os.WriteFile(events, []byte(`{"type":"track","messageId":"1","anonymousId":"a1","event":"Viewed","timestamp":"2026-01-01T10:00:00Z"}
+{"type":"identify","messageId":"2","anonymousId":"a1","userId":"ada","timestamp":"2026-01-01T10:05:00Z","traits":{"plan":"pro","company":{"name":"Acme"}}}
+{"type":"track","messageId":"3","userId":"ada","event":"Bought","timestamp":"2026-01-01T11:00:00Z"}
+{"type":"track","messageId":"4","anonymousId":"b1","event":"Viewed","timestamp":"2026-01-01T10:00:00Z"}
+`), 0o600)
+	runWaymark(t, true, "import", "--data", dataDir, events)
+	journey := filepath.Join(files, "journey.yaml")
+	os.WriteFile(journey, []byte("name: Buying\nstages:\n  - {name: Seen, touchpoints: [{event: Viewed}]}\n  - {name: Paid, touchpoints: [{event: Bought}]}\n"), 0o600)
+
+	funnel := []string{"query", "funnel", "--steps", "Viewed,Bought", "--window", "1d"}
+	tests := []struct {
+		name string
+		args []string
+		want string // the whole standard output, or with a leading "~" a part of it
+	}{
+		{"funnel csv", append(funnel, "--format", "csv"), `step,name,optional,count,conversionFromPrevious,conversionFromFirst,dropOff,inProgress,medianTimeFromPrevious,medianTimeFromFirst
+1,Viewed,false,2,1,1,0,0,,0
+2,Bought,false,1,0.5,0.5,1,0,3600,3600
+`},
+		{"funnel table", funnel, "~  2 Bought      1         50.00%      50.00%        1            0                       1.0h\n\nentered 2, converted 1 (50.00%)"},
+		{"funnel json", append(funnel, "--format", "json"), `~"conversion": 0.5,`},
+		{"funnel --json", append(funnel, "--json"), `~"conversion": 0.5,`},
+		{"funnel breakdown csv", append(funnel, "--breakdown", "properties.plan", "--format", "csv"), `breakdown,step,name,optional,count,conversionFromPrevious,conversionFromFirst,dropOff,inProgress,medianTimeFromPrevious,medianTimeFromFirst
+(none),1,Viewed,false,2,1,1,0,0,,0
+(none),2,Bought,false,1,0.5,0.5,1,0,3600,3600
+`},
+		{"reached", append(funnel, "--persons", "2"), "ada\n\npersons 1 to 1 of 1\n"},
+		{"dropped csv", append(funnel, "--persons", "2", "--outcome", "dropped", "--format", "csv"), "person\nb1\n"},
+		{"in progress", append(funnel, "--persons", "2", "--outcome", "in_progress"), "no persons here (of 0)\n"},
+		{"a page", append(funnel, "--persons", "1", "--limit", "1"), "ada\n\npersons 1 to 1 of 2; --offset 1 for more\n"},
+		{"the next page", append(funnel, "--persons", "1", "--limit", "1", "--offset", "1"), "b1\n\npersons 2 to 2 of 2\n"},
+		{"drill-down json", append(funnel, "--persons", "1", "--json"), `~"persons": [
+    "ada",
+    "b1"
+  ],`},
+		{"journey stages csv", []string{"query", "journey", "--def", journey, "--format", "csv"}, `stage,name,reached,entered,dropOff,movedOn,medianTimeInStage
+1,Seen,2,2,1,0.5,3600
+2,Paid,1,0,1,0,
+`},
+		{"journey flows csv", []string{"query", "journey", "--def", journey, "--format", "csv", "--rows", "flows"}, `from,fromName,to,toName,persons,skip,medianTime
+0,(entry),1,Seen,2,false,0
+1,Seen,2,Paid,1,false,3600
+`},
+		{"journey table", []string{"query", "journey", "--def", journey}, "~  Seen -> Paid: 1\n\npersons 2; conversion first to last stage 50.00%"},
+		{"person", []string{"query", "person", "a1"}, `id                   ada
+ids                  ["a1","ada"]
+traits.company.name  Acme
+traits.plan          pro
+firstSeen            2026-01-01T10:00:00Z
+lastSeen             2026-01-01T11:00:00Z
+`},
+		{"person csv", []string{"query", "person", "ada", "--format", "csv"}, `id,ids,traits.company.name,traits.plan,firstSeen,lastSeen
+ada,"[""a1"",""ada""]",Acme,pro,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z
+`},
+		{"person json", []string{"query", "person", "--format", "json", "b1"}, `~"id": "b1",`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _ := runWaymark(t, true, append(tt.args, "--data", dataDir)...)
+			if part, ok := strings.CutPrefix(tt.want, "~"); ok && !strings.Contains(got, part) || !ok && got != tt.want {
+				t.Errorf("waymark %s:\n%s\nwant\n%s", strings.Join(tt.args, " "), got, tt.want)
+			}
+		})
+	}
+	if _, errOut := runWaymark(t, false, "query", "person", "nobody", "--data", dataDir); !strings.Contains(errOut, `no person with id "nobody"`) {
+		t.Errorf("unknown person: %s", errOut)
 	}
 }

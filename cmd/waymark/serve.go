@@ -118,6 +118,10 @@ func (f *pipelineFlags) options() (opts ingest.Options, close func(), err error)
 	return opts, func() { geo.Close() }, nil
 }
 
+// commitEvents is the most events the group-committing writer puts in one
+// commit.
+const commitEvents = 20000
+
 // serve runs the collector and API until ctx ends, then finishes the queued
 // writes before returning.
 func (f *serveFlags) serve(ctx context.Context, store storage.Store, project waymark.Project) error {
@@ -136,7 +140,7 @@ func (f *serveFlags) serve(ctx context.Context, store storage.Store, project way
 	}
 	defer listener.Close()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	writer := ingest.NewWriter(store, 20000)
+	writer := ingest.NewWriter(store, commitEvents)
 	defer writer.Close()
 	secret, err := sessionSecret(f.data.dir)
 	if err != nil {
@@ -161,7 +165,11 @@ func (f *serveFlags) serve(ctx context.Context, store storage.Store, project way
 	if server.OriginFromRequests() {
 		fmt.Println("  hint: set --public-url to the URL browsers reach Waymark at; until then analytics.js is pointed at each request's Host, uncached")
 	}
-	if err := writeServerFile(f.data.dir, runningServer{Addr: listener.Addr().String(), PID: os.Getpid(), WriteKey: project.WriteKey, ReadKey: project.ReadKey}); err != nil {
+	projects, err := store.Projects(ctx)
+	if err != nil {
+		return err
+	}
+	if err := writeServerFile(f.data.dir, runningServer{Addr: listener.Addr().String(), PID: os.Getpid(), Projects: keysOf(projects)}); err != nil {
 		return err
 	}
 	defer os.Remove(filepath.Join(f.data.dir, serverFile))

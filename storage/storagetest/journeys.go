@@ -188,3 +188,57 @@ func sameJourney(t *testing.T, got, want report.SavedJourney) {
 		t.Errorf("journey %s updated %v, want %v", want.ID, got.Updated, want.Updated)
 	}
 }
+
+// testUnreadableJourneys stores definitions that a journey saved by an older
+// version could have: one that no longer reads (a window that used to wrap
+// around) and one that reads but cannot run. They do not break the list; they
+// come with an error, and can be shown, replaced and deleted.
+func testUnreadableJourneys(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	tooLong := twoStages("too-long", "Too long")
+	tooLong.Window = report.MaxDuration * 2
+	oneStage := twoStages("one-stage", "One stage")
+	oneStage.Stages = oneStage.Stages[:1]
+	for _, j := range []report.Journey{tooLong, oneStage, twoStages("fine", "Fine")} {
+		if _, err := s.SaveJourney(ctx, "p", j); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantErrors := map[string]string{
+		"fine":      "",
+		"one-stage": "a journey has 2 to 20 stages, not 1",
+		"too-long":  `window: "73000d" is more than 100 years (100y), the longest duration a report takes`,
+	}
+	list := journeys(t, s, "p")
+	if got := ids(list); !reflect.DeepEqual(got, []string{"fine", "one-stage", "too-long"}) {
+		t.Fatalf("list = %v, want fine, one-stage and too-long", got)
+	}
+	for _, j := range list {
+		if j.Error != wantErrors[j.ID] || j.Updated.IsZero() {
+			t.Errorf("listed %s with error %q, updated %v; want error %q", j.ID, j.Error, j.Updated, wantErrors[j.ID])
+		}
+		got, err := s.Journey(ctx, "p", j.ID)
+		if err != nil || got.Error != wantErrors[j.ID] {
+			t.Errorf("journey %s = %+v, %v; want it with error %q", j.ID, got, err, wantErrors[j.ID])
+		}
+	}
+	if list[2].Name != "Too long" || len(list[2].Stages) != 2 {
+		t.Errorf("unreadable journey listed as %+v, want what could be read: its name and stages", list[2].Journey)
+	}
+
+	fixed := twoStages("too-long", "Too long")
+	fixed.Window = report.Duration(24 * time.Hour)
+	if _, err := s.SaveJourney(ctx, "p", fixed); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Journey(ctx, "p", "too-long"); err != nil || got.Error != "" || !reflect.DeepEqual(got.Journey, fixed) {
+		t.Errorf("replaced journey = %+v, %v; want the new definition without an error", got, err)
+	}
+	if err := s.DeleteJourney(ctx, "p", "one-stage"); err != nil {
+		t.Errorf("deleting a journey that cannot run: %v", err)
+	}
+	if got := ids(journeys(t, s, "p")); !reflect.DeepEqual(got, []string{"fine", "too-long"}) {
+		t.Errorf("list after deleting one-stage = %v, want fine and too-long", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -45,7 +46,10 @@ func testReports(t *testing.T, open Opener) {
 		write(t, s, all[:n]...)
 		all = all[n:]
 	}
-	converted := 0 // a guard against reports that all come out empty
+	// Guards against random reports that test too little: funnels with
+	// conversions, and among them funnels with optional steps or step
+	// windows.
+	converted, convertedWays := 0, 0
 	for d, ref := range references {
 		project := fmt.Sprint("r", d)
 		for range reportsPerDataset {
@@ -55,6 +59,9 @@ func testReports(t *testing.T, open Opener) {
 			compareReports(t, f, want, wantErr, got, err)
 			if err == nil && got.Converted > 0 {
 				converted++
+				if slices.ContainsFunc(f.Steps, func(s report.Step) bool { return s.Optional || s.Window != 0 }) {
+					convertedWays++
+				}
 			}
 		}
 		j := randomJourney(rng)
@@ -64,6 +71,9 @@ func testReports(t *testing.T, open Opener) {
 	}
 	if converted < reportDatasets*reportsPerDataset/4 {
 		t.Errorf("only %d of %d funnels had conversions: the random reports test too little", converted, reportDatasets*reportsPerDataset)
+	}
+	if convertedWays < reportDatasets*reportsPerDataset/12 {
+		t.Errorf("only %d of %d funnels with optional steps or step windows had conversions: the random reports test too little", convertedWays, reportDatasets*reportsPerDataset)
 	}
 }
 
@@ -126,13 +136,20 @@ func randomFunnel(rng *rand.Rand) report.Funnel {
 		if rng.IntN(4) == 0 {
 			s.Touchpoints = append(s.Touchpoints, touch(rng))
 		}
-		if f.Order != report.AnyOrder && k > 0 && k < n-1 && rng.IntN(3) == 0 {
+		if f.Order != report.AnyOrder && k > 0 && k < n-1 && rng.IntN(2) == 0 {
 			s.Optional = true
 		}
-		if f.Order != report.AnyOrder && k > 0 && rng.IntN(4) == 0 {
+		if f.Order != report.AnyOrder && k > 0 && rng.IntN(3) == 0 {
 			s.Window = report.Duration(time.Duration(20+rng.IntN(60)) * time.Minute)
 		}
 		f.Steps = append(f.Steps, s)
+	}
+	// An optional step that the next step's events also do: the case where
+	// spending each event on the lowest step it matches loses conversions.
+	for k := range n - 1 {
+		if f.Steps[k].Optional && rng.IntN(2) == 0 {
+			f.Steps[k].Touchpoints = append(f.Steps[k].Touchpoints, f.Steps[k+1].Touchpoints[0])
+		}
 	}
 	if f.Order != report.AnyOrder && rng.IntN(3) == 0 {
 		f.Exclusions = []report.Exclusion{{Touchpoint: touch(rng), After: 1, Before: n}}
@@ -141,8 +158,8 @@ func randomFunnel(rng *rand.Rand) report.Funnel {
 		f.Breakdown = &report.Breakdown{Field: "channel", At: []string{"first", "last", "2"}[rng.IntN(3)], Top: 1 + rng.IntN(2)}
 	}
 	if rng.IntN(3) == 0 {
-		f.From = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
-		f.To = f.From.Add(2 * time.Hour)
+		f.From.Time = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+		f.To.Time = f.From.Add(2 * time.Hour)
 		f.Trend = report.Day
 	}
 	return f

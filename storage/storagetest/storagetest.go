@@ -37,6 +37,7 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener) {
 		{"RejectionsOldestFirst", testRejections},
 		{"Projects", testProjects},
 		{"Journeys", testJourneys},
+		{"UnreadableJourneys", testUnreadableJourneys},
 		{"ReportsMatchReference", testReports},
 	}
 	// Each seed its own storage, so that engines whose writes wait on the
