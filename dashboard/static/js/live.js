@@ -32,9 +32,16 @@ export function livePanel({ title = 'Live', type = '', name = '', where = [], li
       }
       list.addRow(e);
     });
-    source.addEventListener('error', () => {
-      if (source.readyState === EventSource.CLOSED) setStatus('Stopped: reload the page to reconnect', false);
-      else setStatus('Reconnecting…', false);
+    // Both a dropped connection and the server's "event: error" (a failing
+    // store, whose data says why) arrive as "error"; the browser reconnects
+    // unless the server refused the stream.
+    source.addEventListener('error', (ev) => {
+      let why = '';
+      try {
+        why = ev.data ? `${JSON.parse(ev.data).error}: ` : '';
+      } catch { /* not the server's message */ }
+      if (source.readyState === EventSource.CLOSED) setStatus(`${why}stopped; reload the page to reconnect`, false);
+      else setStatus(`${why}reconnecting…`, false);
     });
   };
   const stop = () => {

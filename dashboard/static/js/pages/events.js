@@ -39,12 +39,15 @@ form.addEventListener('submit', (e) => {
 // showLive keeps a live stream of the events the filter asks for, while
 // the newest page is shown.
 function showLive(s) {
-  const key = s.before ? '' : JSON.stringify([s.type, s.name, s.where]);
+  const personField = s.where.some((c) => c.field.startsWith('person.'));
+  const key = s.before || personField ? '' : JSON.stringify([s.type, s.name, s.where]);
   if (key === liveKey) return;
   liveKey = key;
   live?.stop();
   live = key ? livePanel({ title: 'Live', type: s.type, name: s.name, where: s.where }) : null;
-  show(liveBox, live ?? h('p', { class: 'hint' }, 'The live stream is off while an older page is shown.'));
+  show(liveBox, live ?? h('p', { class: 'hint' }, personField
+    ? 'The live stream is off while a condition reads person.* fields: it cannot filter by them.'
+    : 'The live stream is off while an older page is shown.'));
 }
 
 function render() {
