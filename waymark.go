@@ -139,13 +139,29 @@ type Project struct {
 }
 
 // Person is one human as identity resolution sees them: every distinct id
-// merged into them, their latest traits and when they were first and last seen.
+// merged into them, their latest traits, when they were first and last seen
+// and how they arrived.
 type Person struct {
-	ID        string         `json:"id"`
-	IDs       []string       `json:"ids"`
-	Traits    map[string]any `json:"traits"`
-	FirstSeen time.Time      `json:"firstSeen"`
-	LastSeen  time.Time      `json:"lastSeen"`
+	ID          string         `json:"id"`
+	IDs         []string       `json:"ids"`
+	Traits      map[string]any `json:"traits"`
+	FirstSeen   time.Time      `json:"firstSeen"`
+	LastSeen    time.Time      `json:"lastSeen"`
+	Acquisition Acquisition    `json:"acquisition"`
+}
+
+// Acquisition is how a person arrived: the campaign, referrer and page of
+// their first touch, and the day they were first seen. Package report
+// defines the first touch (report.AcquisitionOf); empty strings are not set.
+type Acquisition struct {
+	Channel      string `json:"channel"`
+	UTMSource    string `json:"utm_source"`
+	UTMMedium    string `json:"utm_medium"`
+	UTMCampaign  string `json:"utm_campaign"`
+	UTMContent   string `json:"utm_content"`
+	ReferrerHost string `json:"referrer_host"`
+	LandingPage  string `json:"landing_page"`
+	FirstSeen    string `json:"first_seen"` // YYYY-MM-DD, UTC
 }
 
 // GroupProfile is an account or organisation that persons belong to, from

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -184,13 +185,19 @@ func (s *Store) insert(ctx context.Context, insert string, values ...any) error 
 	return batch.Send()
 }
 
-// ddl is the template language of migrations: table and distribute, which
-// differ between a single server and a cluster.
+// ddl is the template language of migrations, which differs between a
+// single server and a cluster: table names a table to create or alter
+// (on a cluster, the local table on every shard), distribute adds the
+// Distributed table over it, distributed names that table to alter (empty
+// on a single server) and local names the table that holds a shard's rows,
+// for materialized views. A migration is executed with ddlData.
 func (s *Store) ddl(database string) template.FuncMap {
 	if s.cluster == "" {
 		return template.FuncMap{
-			"table":      func(name string) string { return database + "." + name },
-			"distribute": func(name, key string) string { return "" },
+			"table":       func(name string) string { return database + "." + name },
+			"distribute":  func(name, key string) string { return "" },
+			"distributed": func(name string) string { return "" },
+			"local":       func(name string) string { return database + "." + name },
 		}
 	}
 	return template.FuncMap{
@@ -199,6 +206,8 @@ func (s *Store) ddl(database string) template.FuncMap {
 			return fmt.Sprintf("CREATE TABLE IF NOT EXISTS %[1]s.%[2]s%[3]s AS %[1]s.%[2]s_local ENGINE = Distributed(%[4]s, %[1]s, %[2]s_local, %[5]s)",
 				database, name, onCluster(s.cluster), s.cluster, key)
 		},
+		"distributed": func(name string) string { return database + "." + name + onCluster(s.cluster) },
+		"local":       func(name string) string { return database + "." + name + "_local" },
 	}
 }
 
@@ -210,7 +219,7 @@ func (s *Store) execDDL(ctx context.Context, funcs template.FuncMap, body string
 		return err
 	}
 	var b bytes.Buffer
-	if err := t.Execute(&b, nil); err != nil {
+	if err := t.Execute(&b, ddlData{Now: time.Now().UnixNano()}); err != nil {
 		return err
 	}
 	for _, stmt := range strings.Split(b.String(), ";\n") {
@@ -218,11 +227,28 @@ func (s *Store) execDDL(ctx context.Context, funcs template.FuncMap, body string
 		if strings.TrimSpace(withoutComments(stmt)) == "" {
 			continue
 		}
-		if err := s.conn.Exec(ctx, stmt); err != nil {
+		if err := s.conn.Exec(ctx, stmt); err != nil && !addedBefore(stmt, err) {
 			return err
 		}
 	}
 	return nil
+}
+
+// ddlData is what a migration's template reads.
+type ddlData struct {
+	// Now is when the migration started, as a seq (see seqClock): the seq
+	// of rows stored before it are lower, but for writes in flight.
+	Now int64
+}
+
+// addedBefore reports the error of adding columns that are there: 18.16
+// has no ADD COLUMN IF NOT EXISTS, and another collector may have run the
+// same migration at the same moment.
+func addedBefore(stmt string, err error) bool {
+	const duplicateColumn = 44 // ILLEGAL_COLUMN: "column with this name already exists"
+	e, ok := errors.AsType[*ch.Exception](err)
+	return ok && e.Code == duplicateColumn && strings.Contains(stmt, "ADD COLUMN") &&
+		strings.Contains(e.Message, "already exists")
 }
 
 func withoutComments(sql string) string {

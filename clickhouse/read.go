@@ -3,6 +3,7 @@ package clickhouse
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -101,6 +102,19 @@ func (s *Store) Person(ctx context.Context, projectID, distinctID string) (wayma
 		return p, waymark.Errorf(waymark.KindNotFound, "no person with id %q", distinctID)
 	}
 	p.FirstSeen, p.LastSeen = fromMicros(first), fromMicros(last)
+	p.Acquisition.FirstSeen = p.FirstSeen.Format(time.DateOnly)
+	touch, err := s.conn.Query(ctx, queries.Get("PersonFirstTouch"), projectID, set(p.IDs))
+	if err != nil {
+		return p, fmt.Errorf("person first touch: %w", err)
+	}
+	a := &p.Acquisition
+	if touch.Next() {
+		err = touch.Scan(&a.Channel, &a.UTMSource, &a.UTMMedium, &a.UTMCampaign, &a.UTMContent, &a.ReferrerHost, &a.LandingPage)
+	}
+	touch.Close()
+	if err != nil || touch.Err() != nil {
+		return p, fmt.Errorf("person first touch: %w", errors.Join(err, touch.Err()))
+	}
 	rows, err := s.conn.Query(ctx, queries.Get("PersonTraits"), projectID, set(p.IDs))
 	if err != nil {
 		return p, fmt.Errorf("person traits: %w", err)

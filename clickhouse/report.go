@@ -8,6 +8,7 @@ import (
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
 
+	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/report"
 	"github.com/waymark-analytics/waymark/storage"
 )
@@ -16,7 +17,7 @@ import (
 var dialect = storage.Dialect{
 	Param:    "@%s",
 	Column:   "%s",
-	Member:   "arrayFilter((member, key) -> key = %[2]s, %[1]s_texts, %[1]s_names)[-1]",
+	Member:   "%[1]s_texts[indexOf(%[1]s_names, %[2]s)]", // at index 0, where the key is absent, arrays read ''
 	Contains: "position(%s, %s) > 0",
 	// ClickHouse lets . match a newline, unlike Go. And before running a
 	// pattern, it looks for a literal the pattern has outside parentheses,
@@ -36,7 +37,12 @@ var hitsQuery = template.Must(template.New("Hits").Parse(queries.Get("Hits")))
 
 // Hits implements report.Source.
 func (s *Store) Hits(ctx context.Context, q report.Query, fn func(p *report.Person) error) error {
-	return storage.PersonHits(ctx, q, s.eventHits, s.identifyTraits, fn)
+	return storage.PersonHits(ctx, q, s.eventHits, s.persons(), fn)
+}
+
+// persons reads what person fields need.
+func (s *Store) persons() storage.Persons {
+	return storage.Persons{Traits: s.identifyTraits, Acquisitions: s.acquisitions}
 }
 
 // eventHits runs a query without person fields.
@@ -79,4 +85,13 @@ func (s *Store) identifyTraits(ctx context.Context, project string, fn func(pers
 		return err
 	}
 	return storage.ScanTraits(rows, fn)
+}
+
+// acquisitions implements storage.Acquisitions.
+func (s *Store) acquisitions(ctx context.Context, project string, fn func(person string, a *waymark.Acquisition) error) error {
+	rows, err := s.conn.Query(spilling(ctx), queries.Get("Acquisitions"), ch.Named("project", project))
+	if err != nil {
+		return err
+	}
+	return storage.ScanAcquisitions(rows, fn)
 }

@@ -66,6 +66,7 @@ func (s *Store) insertEvents(ctx context.Context, events []waymark.Event, duplic
 	var nullInts [2][]*int64 // original_timestamp, sent_at
 	var revenue []*float64   //
 	var strs [eventStringColumns][]string
+	var members [4][][]string // properties names and texts, traits names and texts
 	for i := range events {
 		if duplicate[i] {
 			continue
@@ -89,12 +90,18 @@ func (s *Store) insertEvents(ctx context.Context, events []waymark.Event, duplic
 		} {
 			strs[k] = append(strs[k], v)
 		}
+		for k, list := range [...][]string{f.PropertiesNames, f.PropertiesTexts, f.TraitsNames, f.TraitsTexts} {
+			members[k] = append(members[k], list)
+		}
 	}
 	if len(revenue) == 0 {
 		return nil
 	}
 	columns := []any{ints[0], ints[1], ints[2], ints[3], nullInts[0], nullInts[1], revenue}
 	for _, c := range strs {
+		columns = append(columns, c)
+	}
+	for _, c := range members {
 		columns = append(columns, c)
 	}
 	batch, err := s.conn.PrepareBatch(ctx, queries.Get("InsertEvents"))

@@ -143,6 +143,18 @@ func open(t *testing.T, dir string, src Source, mergeRows int) *Index {
 // restarts, and damages the files, checking the index against the
 // reference after each step.
 func TestIndexAgreesWithReference(t *testing.T) {
+	for name, chunk := range map[string]int{"one scanner": 0, "scanners in parallel": 2} {
+		t.Run(name, func(t *testing.T) {
+			if chunk > 0 {
+				defer func(c, p int) { chunkPersons, parallelPersons = c, p }(chunkPersons, parallelPersons)
+				chunkPersons, parallelPersons = chunk, 0
+			}
+			testAgreesWithReference(t)
+		})
+	}
+}
+
+func testAgreesWithReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	src := &store{graph: identity.NewGraph()}
 	ref := func() string { return hits(t, &report.Reference{Events: src.events, PersonOf: src.graph.Person}) }

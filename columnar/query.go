@@ -2,9 +2,12 @@ package columnar
 
 import (
 	"context"
-	"slices"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/report"
 )
 
@@ -18,10 +21,11 @@ type compiled struct {
 	columns  []columnTest
 	members  []memberTest
 	// Conditions on person fields hold or not for a person as a whole.
-	personTests []personTest
-	personBits  uint64 // touchpoints with person conditions
-	traitKeys   []string
-	breakdown   breakdownField
+	personTests  []personTest
+	personFields []report.Field // what the person's profile must hold
+	traitKeys    []string       // of the person.KEY fields among them
+	acquisition  bool           // whether an acquisition field is among them
+	breakdown    breakdownField
 }
 
 // columnTest is the conditions of every touchpoint on one field.
@@ -42,10 +46,7 @@ type memberTest struct {
 	bitCondition
 }
 
-type personTest struct {
-	key string
-	bitCondition
-}
+type personTest struct{ bitCondition }
 
 // breakdownField says where a hit's Value comes from.
 type breakdownField struct {
@@ -53,6 +54,7 @@ type breakdownField struct {
 	field  int
 	object int
 	key    string
+	person report.Field
 }
 
 const (
@@ -71,9 +73,12 @@ func compile(q report.Query) *compiled {
 	if !q.To.IsZero() {
 		c.to = ceilMicro(q.To)
 	}
-	addKey := func(key string) {
-		if !slices.Contains(c.traitKeys, key) {
+	c.personFields = q.PersonFields()
+	for _, f := range c.personFields {
+		if key, ok := f.PersonTrait(); ok {
 			c.traitKeys = append(c.traitKeys, key)
+		} else {
+			c.acquisition = true
 		}
 	}
 	for i := range q.Touchpoints {
@@ -102,10 +107,8 @@ func compile(q report.Query) *compiled {
 				columns[f].conds = append(columns[f].conds, bc)
 				continue
 			}
-			if key, ok := cond.Field.PersonTrait(); ok {
-				c.personTests = append(c.personTests, personTest{key, bc})
-				c.personBits |= bit
-				addKey(key)
+			if cond.Field.OfPerson() {
+				c.personTests = append(c.personTests, personTest{bc})
 				continue
 			}
 			object, key, _ := cond.Field.Object()
@@ -124,9 +127,8 @@ func compile(q report.Query) *compiled {
 		case ok:
 			c.breakdown = breakdownField{kind: columnBreakdown, field: f}
 		default:
-			if key, ok := b.PersonTrait(); ok {
-				c.breakdown = breakdownField{kind: personBreakdown, key: key}
-				addKey(key)
+			if b.OfPerson() {
+				c.breakdown = breakdownField{kind: personBreakdown, person: b}
 			} else {
 				object, key, _ := b.Object()
 				c.breakdown = breakdownField{kind: memberBreakdown, object: objectIndex(object), key: key}
@@ -164,7 +166,11 @@ type partPlan struct {
 	values     map[uint32]string // breakdown values copied out, by code
 }
 
-// lut is a column test's touchpoint bits by code, filled as codes come up.
+// eagerLookups is the dict size up to which a lookup table is filled at
+// once; larger ones fill as codes come up.
+const eagerLookups = 1 << 12
+
+// lut is a column test's touchpoint bits by code.
 type lut struct {
 	all   uint64
 	test  *columnTest
@@ -174,7 +180,7 @@ type lut struct {
 }
 
 func (l *lut) get(code uint32) uint64 {
-	if !l.known[code] {
+	if l.known != nil && !l.known[code] {
 		v := l.d.at(code)
 		bits := l.all
 		for _, bc := range l.test.conds {
@@ -192,7 +198,14 @@ func (c *compiled) on(p *part) *partPlan {
 	for i := range c.columns {
 		ct := &c.columns[i]
 		d := p.dicts[ct.field]
-		pp.columns = append(pp.columns, lut{all: c.all, test: ct, d: d, bits: make([]uint64, d.len()), known: make([]bool, d.len())})
+		l := lut{all: c.all, test: ct, d: d, bits: make([]uint64, d.len()), known: make([]bool, d.len())}
+		if d.len() <= eagerLookups { // small dicts: all codes now, no checks per row
+			for code := range d.len() {
+				l.get(uint32(code))
+			}
+			l.known = nil
+		}
+		pp.columns = append(pp.columns, l)
 	}
 	keyCode := func(object int, key string) int64 {
 		d := p.objects[object].keys
@@ -278,37 +291,96 @@ func (pp *partPlan) value(r int) string {
 	return v
 }
 
-// applyTraits applies row r's traits to t when r is an identify call, as
-// report.Traits.Apply does.
-func (pp *partPlan) applyTraits(r int, t report.Traits) {
-	if pp.p.typ[r] != identifyCode {
+// personRows gathers the hits of one person, from rows of parts in time
+// and storage order, and their profile, from all of their rows.
+type personRows struct {
+	c       *compiled
+	profile report.Profile
+	out     report.Person
+	// The person's first row and first touch so far, for acquisition.
+	rowsSeen  bool
+	firstTime int64
+	touch     *partPlan
+	touchRow  int
+	touchRank int
+}
+
+func newPersonRows(c *compiled) *personRows {
+	pr := &personRows{c: c}
+	if len(c.personFields) > 0 {
+		pr.profile = report.Profile{}
+	}
+	return pr
+}
+
+// start begins a person.
+func (pr *personRows) start(id string) {
+	pr.out.ID, pr.out.Hits = id, pr.out.Hits[:0]
+	if pr.profile != nil {
+		clear(pr.profile)
+		pr.touch, pr.rowsSeen = nil, false
+	}
+}
+
+// see reads row r of pp, the person's next row, into their profile: the
+// traits of identify calls, in order, and the rows acquisition needs.
+func (pr *personRows) see(pp *partPlan, r int) {
+	p := pp.p
+	if !pr.rowsSeen {
+		pr.firstTime, pr.rowsSeen = p.time[r], true
+	}
+	if pr.c.acquisition {
+		if rank := report.TouchRank(types[p.typ[r]]); rank >= 0 && (pr.touch == nil || rank < pr.touchRank) {
+			pr.touch, pr.touchRow, pr.touchRank = pp, r, rank
+		}
+	}
+	if p.typ[r] != identifyCode || len(pr.c.traitKeys) == 0 {
 		return
 	}
-	m := &pp.p.objects[traits]
-	for i, key := range pp.c.traitKeys {
+	m := &p.objects[traits]
+	for i, key := range pr.c.traitKeys {
 		k := pp.traitKeys[i]
 		if k < 0 {
 			continue
 		}
 		if code, ok := m.lookup(r, uint32(k)); ok {
+			f := report.Field("person." + key)
 			if v := m.vals.at(code); v != "" {
-				t[key] = clone(v)
+				pr.profile[f] = clone(v)
 			} else {
-				delete(t, key)
+				delete(pr.profile, f)
 			}
 		}
 	}
 }
 
-var identifyCode = typeCode("identify")
+// acquisitionColumns are the columns of a first touch that acquisition
+// reads, in the order of endProfile.
+var acquisitionColumns = func() [7]int {
+	var cols [7]int
+	for i, f := range []report.Field{"channel", "utm_source", "utm_medium", "utm_campaign", "utm_content", "referrer_host", "path"} {
+		cols[i] = fieldIndex[f]
+	}
+	return cols
+}()
 
-// person is the hits of one person being gathered: rows of parts, in time
-// and storage order, and what the person's rows say of them as a whole.
-type personRows struct {
-	c      *compiled
-	traits report.Traits
-	out    report.Person
+// endProfile completes the profile once every row is seen.
+func (pr *personRows) endProfile() {
+	if !pr.c.acquisition || !pr.rowsSeen {
+		return
+	}
+	a := waymark.Acquisition{FirstSeen: time.UnixMicro(pr.firstTime).UTC().Format(time.DateOnly)}
+	if pp := pr.touch; pp != nil {
+		var v [7]string
+		for i, f := range acquisitionColumns {
+			v[i] = clone(pp.p.dicts[f].at(pp.p.codes[f][pr.touchRow]))
+		}
+		a.Channel, a.UTMSource, a.UTMMedium, a.UTMCampaign, a.UTMContent, a.ReferrerHost, a.LandingPage = v[0], v[1], v[2], v[3], v[4], v[5], v[6]
+	}
+	pr.profile.SetAcquisition(&a, pr.c.personFields)
 }
+
+var identifyCode = typeCode("identify")
 
 // finish applies the person fields and hands the person on.
 func (pr *personRows) finish(fn func(*report.Person) error) error {
@@ -316,14 +388,13 @@ func (pr *personRows) finish(fn func(*report.Person) error) error {
 	if len(c.personTests) > 0 || c.breakdown.kind == personBreakdown {
 		holds := ^uint64(0)
 		for _, pt := range c.personTests {
-			v, set := pr.traits[pt.key]
-			if !pt.cond.HoldsValue(v, set) {
+			if !pt.cond.Holds(nil, pr.profile) {
 				holds &^= pt.bit
 			}
 		}
 		value := ""
 		if c.breakdown.kind == personBreakdown {
-			value = pr.traits[c.breakdown.key]
+			value = pr.profile[c.breakdown.person]
 		}
 		kept := pr.out.Hits[:0]
 		for _, h := range pr.out.Hits {
@@ -367,47 +438,157 @@ type view struct {
 
 func (v *view) hits(ctx context.Context, q report.Query, fn func(*report.Person) error) error {
 	c := compile(q)
-	seg, mem := v.seg, v.mem
-	sp, mp := c.on(&seg.part), c.on(mem)
-	needAll := len(c.traitKeys) > 0
-	pr := &personRows{c: c}
-	if needAll {
-		pr.traits = report.Traits{}
+	seg := v.seg
+	workers := min(runtime.GOMAXPROCS(0), maxWorkers)
+	if len(seg.persons) < parallelPersons {
+		workers = 1
 	}
-	for p := range seg.persons {
+	if workers == 1 {
+		if err := v.scan(ctx, c, 0, len(seg.persons), fn); err != nil {
+			return err
+		}
+		return v.scanDirty(c, fn)
+	}
+	// Workers scan chunks of persons into batches; this goroutine hands
+	// the batches' persons to fn, which need not be safe for concurrent use.
+	var next atomic.Int64
+	batches := make(chan *batch, 2*workers)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := range workers {
+		wg.Go(func() {
+			for {
+				lo := int(next.Add(int64(chunkPersons))) - chunkPersons
+				if lo >= len(seg.persons) {
+					return
+				}
+				b := &batch{}
+				err := v.scan(ctx, c, lo, min(lo+chunkPersons, len(seg.persons)), b.add)
+				if err != nil {
+					errs[w] = err
+					cancel()
+					return
+				}
+				select {
+				case batches <- b:
+				case <-ctx.Done():
+					return
+				}
+			}
+		})
+	}
+	go func() { wg.Wait(); close(batches) }()
+	var err error
+	for b := range batches {
+		if err == nil {
+			err = b.each(fn)
+			if err != nil {
+				cancel()
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	if err := v.scanDirty(c, fn); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// Persons are scanned in chunks by up to maxWorkers goroutines, when there
+// are enough of them. Tests make the chunks small.
+var (
+	chunkPersons    = 8192
+	parallelPersons = 4 * chunkPersons
+)
+
+const maxWorkers = 8
+
+// batch is the persons one chunk found, their hits in one slice.
+type batch struct {
+	ids  []string
+	ends []int // ends[i]: where person i's hits end
+	hits []report.Hit
+}
+
+func (b *batch) add(p *report.Person) error {
+	b.ids = append(b.ids, p.ID)
+	b.hits = append(b.hits, p.Hits...)
+	b.ends = append(b.ends, len(b.hits))
+	return nil
+}
+
+func (b *batch) each(fn func(*report.Person) error) error {
+	var p report.Person
+	start := 0
+	for i, id := range b.ids {
+		p.ID, p.Hits = id, b.hits[start:b.ends[i]]
+		if err := fn(&p); err != nil {
+			return err
+		}
+		start = b.ends[i]
+	}
+	return nil
+}
+
+// scan passes to fn the segment's persons lo to hi whose rows no identity
+// change or memtable row touches.
+func (v *view) scan(ctx context.Context, c *compiled, lo, hi int, fn func(*report.Person) error) error {
+	seg := v.seg
+	sp := c.on(&seg.part)
+	needAll := len(c.personFields) > 0
+	pr := newPersonRows(c)
+	for p := lo; p < hi; p++ {
 		if p%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		if v.rt.expand[p] {
 			continue
 		}
-		lo, hi := int(seg.personStart[p]), int(seg.personStart[p+1])
-		a, b := lo+firstAtOrAfter(seg.time[lo:hi], c.from), lo+firstAtOrAfter(seg.time[lo:hi], c.to)
+		first, end := int(seg.personStart[p]), int(seg.personStart[p+1])
+		a, b := first+firstAtOrAfter(seg.time[first:end], c.from), first+firstAtOrAfter(seg.time[first:end], c.to)
 		if a == b {
 			continue
 		}
-		pr.out.ID, pr.out.Hits = seg.persons[p], pr.out.Hits[:0]
+		pr.start(seg.persons[p])
 		for r := a; r < b; r++ {
-			pr.hit(sp, r, seg.time[r], r-lo)
+			pr.hit(sp, r, seg.time[r], r-first)
 		}
 		if len(pr.out.Hits) == 0 {
 			continue
 		}
 		if needAll {
-			clear(pr.traits)
-			for r := lo; r < hi; r++ {
-				sp.applyTraits(r, pr.traits)
+			for r := first; r < end; r++ {
+				pr.see(sp, r)
 			}
+			pr.endProfile()
 		}
 		if err := pr.finish(fn); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// scanDirty passes to fn the persons whose rows come from several places.
+func (v *view) scanDirty(c *compiled, fn func(*report.Person) error) error {
+	if len(v.rt.dirty) == 0 {
+		return nil
+	}
+	seg, mem := v.seg, v.mem
+	sp, mp := c.on(&seg.part), c.on(mem)
+	needAll := len(c.personFields) > 0
+	pr := newPersonRows(c)
 	for _, d := range v.rt.dirty {
-		pr.out.ID, pr.out.Hits = d.id, pr.out.Hits[:0]
-		if needAll {
-			clear(pr.traits)
-		}
+		pr.start(d.id)
 		for i, r := range d.refs {
 			pp, t := sp, int64(0)
 			if r.mem {
@@ -419,14 +600,17 @@ func (v *view) hits(ctx context.Context, q report.Query, fn func(*report.Person)
 				pr.hit(pp, r.row, t, i)
 			}
 			if needAll {
-				pp.applyTraits(r.row, pr.traits)
+				pr.see(pp, r.row)
 			}
+		}
+		if needAll {
+			pr.endProfile()
 		}
 		if err := pr.finish(fn); err != nil {
 			return err
 		}
 	}
-	return ctx.Err()
+	return nil
 }
 
 // firstAtOrAfter returns the index of the first time at or after t in

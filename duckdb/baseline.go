@@ -32,7 +32,8 @@ func AppendBare(ctx context.Context, path string, events []waymark.Event) error 
 			return err
 		}
 		for i := range events {
-			if err := a.AppendRow(eventRow(&events[i], int64(i), storage.MessageHash(events[i].ProjectID, events[i].MessageID))...); err != nil {
+			f := storage.Flatten(&events[i])
+			if err := a.AppendRow(eventRow(&events[i], &f, int64(i), storage.MessageHash(events[i].ProjectID, events[i].MessageID))...); err != nil {
 				a.Close()
 				return fmt.Errorf("append: %w", err)
 			}

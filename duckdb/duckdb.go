@@ -54,7 +54,8 @@ type Options struct {
 // Store is a DuckDB database file holding projects, events, identities and
 // dead letters.
 type Store struct {
-	db *sql.DB
+	db   *sql.DB
+	path string
 
 	// Writes are serialised on one connection that owns the appender, so a
 	// whole group of requests lands in one transaction.
@@ -63,6 +64,10 @@ type Store struct {
 	appender *duckdb.Appender
 	seen     *storage.MessageSet
 	nextSeq  int64 // seq of the next stored event
+
+	// schema is the newest migration the database has had: a database
+	// opened read-only may be older than this binary.
+	schema int
 
 	index *columnar.Index // what reports read
 }
@@ -81,12 +86,16 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{db: sql.OpenDB(connector)}
+	s := &Store{db: sql.OpenDB(connector), path: path}
 	if !opts.ReadOnly {
-		if err := s.init(ctx); err != nil {
-			s.db.Close()
-			return nil, err
-		}
+		err = s.init(ctx)
+	}
+	if err == nil {
+		s.schema, err = schemaVersion(ctx, s.db)
+	}
+	if err != nil {
+		s.db.Close()
+		return nil, err
 	}
 	if err := s.openIndex(ctx, path, opts); err != nil {
 		s.Close()
@@ -149,6 +158,18 @@ func (s *Store) Close() error {
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
+// Migrations that queries need, for databases opened read-only.
+const (
+	membersVersion = 3 // the members of properties and traits
+	catalogVersion = 4 // the schema catalog
+)
+
+// migrationSteps are work of migrations that SQL cannot do, run after the
+// migration's SQL in its transaction.
+var migrationSteps = map[int]func(ctx context.Context, tx *sql.Tx) error{
+	membersVersion: backfillMembers,
+}
+
 // migrate applies the numbered files in migrations/ that the database has not
 // recorded yet, each in its own transaction.
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -156,9 +177,9 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT now())`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	var current int
-	if err := db.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&current); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
+	current, err := schemaVersion(ctx, db)
+	if err != nil {
+		return err
 	}
 	all, err := storage.LoadMigrations(migrations, "migrations")
 	if err != nil {
@@ -184,10 +205,33 @@ func applyMigration(ctx context.Context, db *sql.DB, m storage.Migration) error 
 	if _, err := tx.ExecContext(ctx, m.Body); err != nil {
 		return err
 	}
+	if step := migrationSteps[m.Version]; step != nil {
+		if err := step(ctx, tx); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", m.Version, m.Name); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// schemaVersion returns the newest migration the database has had.
+func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {
+	var version int
+	if err := db.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&version); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return version, nil
+}
+
+// requires fails when the database lacks a migration that a query needs:
+// only a database from an older Waymark, opened read-only, can.
+func (s *Store) requires(version int) error {
+	if s.schema >= version {
+		return nil
+	}
+	return waymark.Errorf(waymark.KindUnavailable, "the database %s was written by an older Waymark: open it once for writing, for example with waymark serve, to bring it up to date", s.path)
 }
 
 // quote makes a SQL string literal, for settings that cannot be parameters.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -144,6 +145,13 @@ func (s *Store) Person(ctx context.Context, projectID, distinctID string) (wayma
 		return p, waymark.Errorf(waymark.KindNotFound, "no person with id %q", distinctID)
 	}
 	p.FirstSeen, p.LastSeen = first.Time.UTC(), last.Time.UTC()
+	p.Acquisition.FirstSeen = p.FirstSeen.Format(time.DateOnly)
+	a := &p.Acquisition
+	err = s.db.QueryRowContext(ctx, queries.Get("PersonFirstTouch"), sql.Named("project", projectID), sql.Named("ids", p.IDs)).
+		Scan(&a.Channel, &a.UTMSource, &a.UTMMedium, &a.UTMCampaign, &a.UTMContent, &a.ReferrerHost, &a.LandingPage)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("person first touch: %w", err)
+	}
 	rows, err = s.db.QueryContext(ctx, queries.Get("PersonTraits"), projectID, p.IDs)
 	if err != nil {
 		return p, fmt.Errorf("person traits: %w", err)

@@ -14,7 +14,7 @@ func TestConformance(t *testing.T) {
 	// merges of a few rows, reports read segments, merged again and again
 	// across identity changes.
 	for name, mergeRows := range map[string]int{"memtable": 0, "segments": 37} {
-		t.Run(name, func(t *testing.T) { storagetest.Run(t, openerWith(Options{IndexMergeRows: mergeRows})) })
+		t.Run(name, func(t *testing.T) { storagetest.Run(t, openerWith(Options{IndexMergeRows: mergeRows}), storagetest.Full) })
 	}
 }
 

@@ -55,13 +55,16 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 	}()
 
 	var written []*waymark.Event
+	catalog := newCatalogDelta()
 	for i := range events {
 		if duplicate[i] {
 			continue
 		}
-		if err := s.appender.AppendRow(eventRow(&events[i], s.nextSeq+int64(len(written)), hashes[i])...); err != nil {
+		f := storage.Flatten(&events[i])
+		if err := s.appender.AppendRow(eventRow(&events[i], &f, s.nextSeq+int64(len(written)), hashes[i])...); err != nil {
 			return nil, fmt.Errorf("append event %s: %w", events[i].MessageID, err)
 		}
+		catalog.add(&events[i], &f)
 		if !s.seen.Has(hashes[i]) { // a colliding hash stays for the event that owns it
 			s.seen.Add(hashes[i])
 			added = append(added, hashes[i])
@@ -82,6 +85,9 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 	if err != nil {
 		return nil, err
 	}
+	if err := catalog.write(ctx, s.writer); err != nil {
+		return nil, fmt.Errorf("update the catalog: %w", err)
+	}
 	if _, err := s.writer.ExecContext(ctx, "COMMIT"); err != nil {
 		return nil, err
 	}
@@ -98,8 +104,9 @@ func (s *Store) rollback() {
 	s.writer.ExecContext(context.Background(), "ROLLBACK")
 }
 
-func eventRow(e *waymark.Event, seq, hash int64) []driver.Value {
-	f := storage.Flatten(e)
+// eventRow is the appender's row of e, whose flat form is f: the columns
+// in the order of the table.
+func eventRow(e *waymark.Event, f *storage.Flat, seq, hash int64) []driver.Value {
 	var revenue driver.Value
 	if f.Revenue != nil {
 		revenue = *f.Revenue
@@ -114,6 +121,7 @@ func eventRow(e *waymark.Event, seq, hash int64) []driver.Value {
 		nullString(f.IP), nullString(f.Country), nullString(f.Region), nullString(f.City),
 		revenue, nullString(f.Currency),
 		nullString(f.Properties), nullString(f.Traits), nullString(f.Context), nullString(f.Integrations),
+		f.PropertiesNames, f.PropertiesTexts, f.TraitsNames, f.TraitsTexts,
 	}
 }
 

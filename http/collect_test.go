@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -193,9 +194,8 @@ func TestIngestBodies(t *testing.T) {
 		{name: "type of another endpoint", path: "/v1/track", body: []byte(`{"type":"page","userId":"ada","name":"Home"}`), status: 400, message: `message type "page" does not match the track endpoint`},
 		{name: "empty batch", path: "/v1/batch", body: []byte(`{"batch":[]}`), status: 200, accepted: 0},
 		{name: "nested 256 levels", path: "/v1/track", body: []byte(nested(256)), status: 200, accepted: 1},
-		{name: "nested 257 levels", path: "/v1/track", body: []byte(nested(257)), status: 400, message: "request body is not valid JSON: JSON nested too deeply ..."},
-		{name: "batch-level sentAt not a time", path: "/v1/batch", body: []byte(`{"sentAt":"soon","batch":[]}`), status: 400, message: `sentAt "soon" is not an ISO 8601 time`},
-		{name: "batch-level context not an object", path: "/v1/batch", body: []byte(`{"context":[],"batch":[]}`), status: 400, message: `batch "context" must be a JSON object`},
+		{name: "brackets that do not pair", path: "/v1/batch", body: []byte(`{"batch":[{"type":"track","userId":"ada","event":"E","properties":{"a":[}},{}]}`), status: 400, message: "request body is not valid JSON: unexpected '}' at byte 72"},
+		{name: "truncated batch", path: "/v1/batch", body: []byte(`{"batch":[{"type":"track","userId":"ada","event":"E"},{"type":"track","userId":"a`), status: 400, message: "request body is not valid JSON: unterminated string at byte 81"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -316,6 +316,164 @@ func TestIngestRejects(t *testing.T) {
 	}
 	if n := len(s.rejections(t)); n != len(want)+1 {
 		t.Errorf("%d dead letters after a rejected single message, want %d", n, len(want)+1)
+	}
+}
+
+// One bad message never costs its neighbours: it is rejected alone and kept
+// as a dead letter that every store can hold and export can write as JSON.
+func TestIngestBadMessageAlone(t *testing.T) {
+	s := newServer(t)
+	textPlain := header("Content-Type", "text/plain")
+	deep := func(id string) string {
+		return `{"type":"track","messageId":"` + id + `","userId":"ada","event":"Deep","properties":` +
+			strings.Repeat(`{"a":`, 299) + `1` + strings.Repeat(`}`, 299) + `}`
+	}
+	// batch is three messages whose middle one is bad; ids are prefix-1..3.
+	batch := func(prefix, bad string) string {
+		return `{"batch":[{"type":"track","messageId":"` + prefix + `-1","userId":"ada","event":"A"},` + bad +
+			`,{"type":"identify","messageId":"` + prefix + `-3","userId":"ada","traits":{"plan":"pro"}}]}`
+	}
+	tests := []struct {
+		name     string
+		path     string
+		body     string
+		setup    []func(*http.Request)
+		accepted []string
+		rejected []ingest.Rejected
+		// payload is the dead letter's payload, if the bad message is not
+		// stored as it was sent.
+		payload string
+	}{
+		{
+			name:     "invalid UTF-8 in a batch",
+			path:     "/v1/batch",
+			body:     batch("utf8", "{\"type\":\"track\",\"messageId\":\"utf8-2\",\"userId\":\"ada\",\"event\":\"Caf\xe9\"}"),
+			accepted: []string{"utf8-1", "utf8-3"},
+			rejected: []ingest.Rejected{{Index: 1, MessageID: "utf8-2", Reason: "message is not valid JSON: invalid UTF-8 in string at byte 64"}},
+			payload:  "{\"type\":\"track\",\"messageId\":\"utf8-2\",\"userId\":\"ada\",\"event\":\"Caf\uFFFD\"}",
+		},
+		{
+			name:     "nested too deeply in a batch",
+			path:     "/v1/b",
+			body:     batch("deep", deep("deep-2")),
+			accepted: []string{"deep-1", "deep-3"},
+			rejected: []ingest.Rejected{{Index: 1, MessageID: "deep-2", Reason: "message is nested more than 256 levels deep"}},
+		},
+		{
+			name:     "syntax error inside a message of a batch",
+			path:     "/v1/batch",
+			body:     batch("syntax", `{"type":"track","messageId":"syntax-2","userId":"ada","event":"A",}`),
+			accepted: []string{"syntax-1", "syntax-3"},
+			rejected: []ingest.Rejected{{Index: 1, MessageID: "syntax-2", Reason: "message is not valid JSON: unexpected '}' at byte 66"}},
+		},
+		{
+			name:     "revenue too large",
+			path:     "/v1/import",
+			body:     batch("big", `{"type":"track","messageId":"big-2","userId":"ada","event":"Order Completed","properties":{"revenue":1e400}}`),
+			accepted: []string{"big-1", "big-3"},
+			rejected: []ingest.Rejected{{Index: 1, MessageID: "big-2", Reason: "properties.revenue: number 1e400 is too large"}},
+		},
+		{
+			name:     "Go's zero time",
+			path:     "/v1/batch",
+			body:     batch("zero", `{"type":"track","messageId":"zero-2","userId":"ada","event":"A","timestamp":"0001-01-01T00:00:00Z"}`),
+			accepted: []string{"zero-1", "zero-3"},
+			rejected: []ingest.Rejected{{Index: 1, MessageID: "zero-2", Reason: `timestamp "0001-01-01T00:00:00Z" is not a real time: send the time of the event or leave it out`}},
+		},
+		{
+			name: "batch context with invalid UTF-8 fails the messages that take it",
+			path: "/v1/batch",
+			body: "{\"context\":{\"page\":{\"title\":\"Caf\xe9\"}},\"batch\":[{\"type\":\"track\",\"messageId\":\"ctx-1\",\"userId\":\"ada\",\"event\":\"A\"}," +
+				`{"type":"track","messageId":"ctx-2","userId":"ada","event":"A","context":{"library":{"name":"analytics-node"}}}]}`,
+			accepted: []string{"ctx-2"},
+			rejected: []ingest.Rejected{{Index: 0, MessageID: "ctx-1", Reason: `batch "context" is not valid JSON: invalid UTF-8 in string at byte 32`}},
+		},
+		{
+			name: "batch sentAt of Go's zero time fails the messages that take it",
+			path: "/v1/batch",
+			body: `{"sentAt":"0001-01-01T00:00:00Z","batch":[{"type":"track","messageId":"sent-1","userId":"ada","event":"A"},` +
+				`{"type":"track","messageId":"sent-2","userId":"ada","event":"A","sentAt":"2026-01-01T00:00:00Z"}]}`,
+			accepted: []string{"sent-2"},
+			rejected: []ingest.Rejected{{Index: 0, MessageID: "sent-1", Reason: `batch sentAt "0001-01-01T00:00:00Z" is not a real time: send the time it was sent or leave it out`}},
+		},
+		{
+			name:     "invalid UTF-8 at /v1/track",
+			path:     "/v1/track",
+			body:     "{\"messageId\":\"single-1\",\"userId\":\"ada\",\"event\":\"\xff\"}",
+			rejected: []ingest.Rejected{{Index: 0, MessageID: "single-1", Reason: "message is not valid JSON: invalid UTF-8 in string at byte 48"}},
+			payload:  "{\"messageId\":\"single-1\",\"userId\":\"ada\",\"event\":\"\uFFFD\"}",
+		},
+		{
+			name:     "nested too deeply at /v1/track",
+			path:     "/v1/track",
+			body:     strings.Replace(nested(257), `{`, `{"messageId":"single-2",`, 1),
+			rejected: []ingest.Rejected{{Index: 0, MessageID: "single-2", Reason: "message is nested more than 256 levels deep"}},
+		},
+		{
+			name:     "analytics.js text/plain body with invalid UTF-8 before its writeKey",
+			path:     "/v1/t",
+			body:     "{\"type\":\"track\",\"event\":\"\xc3\",\"messageId\":\"ajs-1\",\"anonymousId\":\"anon-1\",\"writeKey\":\"" + writeKey + "\"}",
+			setup:    []func(*http.Request){textPlain},
+			rejected: []ingest.Rejected{{Index: 0, Reason: "message is not valid JSON: invalid UTF-8 in string at byte 25"}},
+			payload:  "{\"type\":\"track\",\"event\":\"\uFFFD\",\"messageId\":\"ajs-1\",\"anonymousId\":\"anon-1\",\"writeKey\":\"" + writeKey + "\"}",
+		},
+		{
+			name:     "analytics.js text/plain batch with invalid UTF-8 before its writeKey",
+			path:     "/v1/b",
+			body:     strings.TrimSuffix(batch("ajsb", "{\"type\":\"track\",\"messageId\":\"ajsb-2\",\"anonymousId\":\"anon-1\",\"event\":\"\xed\xa0\x80\"}"), "}") + `,"writeKey":"` + writeKey + `"}`,
+			setup:    []func(*http.Request){textPlain},
+			accepted: []string{"ajsb-1", "ajsb-3"},
+			rejected: []ingest.Rejected{{Index: 1, MessageID: "ajsb-2", Reason: "message is not valid JSON: invalid UTF-8 in string at byte 69"}},
+		},
+		{
+			name:     "analytics.js text/plain body nested too deeply before its writeKey",
+			path:     "/v1/t",
+			body:     strings.TrimSuffix(deep("ajs-2"), "}") + `,"writeKey":"` + writeKey + `"}`,
+			setup:    []func(*http.Request){textPlain},
+			rejected: []ingest.Rejected{{Index: 0, MessageID: "ajs-2", Reason: "message is nested more than 256 levels deep"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			deadBefore := len(s.rejections(t))
+			a := s.post(t, tt.path, tt.body, tt.setup...)
+			if a.status != http.StatusOK {
+				t.Fatalf("POST %s = %d %.300s, want 200", tt.path, a.status, a.body)
+			}
+			got := a.ingest(t)
+			if !got.Success || got.Accepted != len(tt.accepted) || got.Duplicates != 0 || !slices.Equal(got.Rejected, tt.rejected) {
+				t.Errorf("answer %s\nwant %d accepted, rejected %+v", a.body, len(tt.accepted), tt.rejected)
+			}
+			for _, id := range tt.accepted {
+				s.event(t, id)
+			}
+			dead := s.rejections(t)[deadBefore:]
+			if len(dead) != 1 || dead[0].MessageID != tt.rejected[0].MessageID || dead[0].Reason != tt.rejected[0].Reason {
+				t.Fatalf("dead letters %+v, want one for %+v", dead, tt.rejected[0])
+			}
+			if tt.payload != "" && string(dead[0].Payload) != tt.payload {
+				t.Errorf("dead letter payload %.300q, want %.300q", dead[0].Payload, tt.payload)
+			}
+		})
+	}
+
+	// Every dead letter is exported as a line that a JSON decoder reads back.
+	a := s.do(t, "GET", "/api/v1/rejected", nil, bearer(readKey))
+	if a.status != http.StatusOK {
+		t.Fatalf("GET /api/v1/rejected = %d %s", a.status, a.body)
+	}
+	lines := strings.Split(strings.TrimSpace(string(a.body)), "\n")
+	if len(lines) != len(tests) {
+		t.Fatalf("%d exported dead letters, want %d", len(lines), len(tests))
+	}
+	for _, line := range lines {
+		var v struct {
+			Reason  string
+			Payload any
+		}
+		if err := json.Unmarshal([]byte(line), &v); err != nil || v.Reason == "" || v.Payload == nil {
+			t.Errorf("exported dead letter %.200s: %v", line, err)
+		}
 	}
 }
 

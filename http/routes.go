@@ -54,6 +54,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("PUT /api/v1/journeys/{id}", s.handle(s.withReadKey(s.putJourney)))
 	mux.HandleFunc("DELETE /api/v1/journeys/{id}", s.handle(s.withReadKey(s.deleteJourney)))
 	mux.HandleFunc("GET /api/v1/journeys/{id}/report", s.handle(s.withReadKey(s.savedJourneyReport)))
+	mux.HandleFunc("GET /api/v1/schema/events", s.handle(s.withReadKey(s.schemaEvents)))
+	mux.HandleFunc("GET /api/v1/schema/properties", s.handle(s.withReadKey(s.schemaProperties)))
+	mux.HandleFunc("GET /api/v1/schema/traits", s.handle(s.withReadKey(s.schemaTraits)))
+	mux.HandleFunc("GET /api/v1/schema/values", s.handle(s.withReadKey(s.schemaValues)))
+	mux.HandleFunc("GET /api/v1/schema/fields", s.handle(s.withReadKey(s.schemaFields)))
 
 	// Dashboard: the sign-in form turns a read key into a session cookie,
 	// which its pages need and the query API takes instead of the key.

@@ -21,9 +21,10 @@ type EventWriter interface {
 	Write(ctx context.Context, events []waymark.Event, rejections []waymark.Rejection) (duplicate []bool, err error)
 }
 
-// Store is what the query API reads; reports read it as a report.Source.
+// Store is what the query API reads; reports read it as a report.Dataset.
 type Store interface {
 	report.Source
+	SchemaStore
 	Ping(ctx context.Context) error
 	Projects(ctx context.Context) ([]waymark.Project, error)
 	ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error

@@ -4,8 +4,10 @@
 package ingest
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
+	"unicode/utf8"
 
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/channel"
@@ -70,13 +72,24 @@ func (p *Pipeline) Process(src Source, payload segment.Payload) Batch {
 			b.Rejected = append(b.Rejected, Rejected{Index: i, MessageID: messageID, Reason: reason})
 			b.Rejections = append(b.Rejections, waymark.Rejection{
 				ProjectID: src.ProjectID, MessageID: messageID, Reason: reason,
-				Payload: raw, ReceivedAt: src.ReceivedAt,
+				Payload: storable(raw), ReceivedAt: src.ReceivedAt,
 			})
 			continue
 		}
 		b.Events = append(b.Events, e)
 	}
 	return b
+}
+
+// storable is a rejected message as its dead letter keeps it. Stores hold
+// the payload as text, which must be UTF-8 (DuckDB refuses anything else, and
+// export writes JSON), so each run of invalid bytes becomes U+FFFD; a
+// message whose only fault was its UTF-8 becomes valid JSON by it.
+func storable(raw json.RawMessage) json.RawMessage {
+	if utf8.Valid(raw) {
+		return raw
+	}
+	return bytes.ToValidUTF8(raw, []byte("\uFFFD"))
 }
 
 func (p *Pipeline) process(src Source, payload *segment.Payload, raw json.RawMessage) (waymark.Event, string, error) {

@@ -72,6 +72,19 @@ func TestProcessEnrichment(t *testing.T) {
 				}
 			},
 		},
+		{
+			name:    "invalid UTF-8 is replaced in the dead letter, not in the reason",
+			message: "{\"type\":\"track\",\"messageId\":\"m2\",\"userId\":\"u\",\"event\":\"Caf\xe9\xe9\",\"properties\":{\"\xff\":1}}",
+			check: func(t *testing.T, b Batch) {
+				want := "{\"type\":\"track\",\"messageId\":\"m2\",\"userId\":\"u\",\"event\":\"Caf\uFFFD\",\"properties\":{\"\uFFFD\":1}}"
+				if len(b.Rejections) != 1 || string(b.Rejections[0].Payload) != want || b.Rejected[0].MessageID != "m2" {
+					t.Fatalf("batch = %+v", b)
+				}
+				if got := b.Rejected[0].Reason; got != "message is not valid JSON: invalid UTF-8 in string at byte 58" {
+					t.Errorf("reason %q", got)
+				}
+			},
+		},
 	}
 	p := NewPipeline(Options{Geo: fakeGeo{}})
 	for _, tt := range tests {

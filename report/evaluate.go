@@ -8,15 +8,16 @@ import (
 	"time"
 )
 
-// RunFunnel runs the funnel over the project's events in src.
-func RunFunnel(ctx context.Context, src Source, project string, f Funnel) (*FunnelResult, error) {
+// RunFunnel runs the funnel over the project's events in data, with the
+// warnings the catalog gives for its touchpoints and range.
+func RunFunnel(ctx context.Context, data Dataset, project string, f Funnel) (*FunnelResult, error) {
 	if err := f.normalize(); err != nil {
 		return nil, err
 	}
 	q, p, _ := f.query(project)
 	all := &tally{}
 	groups := map[string]*tally{}
-	err := src.Hits(ctx, q, func(person *Person) error {
+	err := data.Hits(ctx, q, func(person *Person) error {
 		p.units(person.Hits, func(hits []Hit, a *attempt) {
 			all.add(p, hits, a)
 			if p.Breakdown != nil {
@@ -36,7 +37,23 @@ func RunFunnel(ctx context.Context, src Source, project string, f Funnel) (*Funn
 	if p.Breakdown != nil {
 		r.Breakdown = p.topGroups(groups)
 	}
+	if r.Warnings, err = Warnings(ctx, data, project, f.touchpoints(), f.From.Time, f.To.Time); err != nil {
+		return nil, err
+	}
 	return &r, nil
+}
+
+// touchpoints returns every touchpoint of the funnel's steps and
+// exclusions.
+func (f *Funnel) touchpoints() []Touchpoint {
+	var ts []Touchpoint
+	for _, s := range f.Steps {
+		ts = append(ts, s.Touchpoints...)
+	}
+	for _, x := range f.Exclusions {
+		ts = append(ts, x.Touchpoint)
+	}
+	return ts
 }
 
 // units calls fn with each counted unit's attempt: the person's best, each

@@ -23,7 +23,9 @@ import (
 //	funnel {JSON definition}
 //	now 2026-01-10T00:00
 //	event PERSON TIME NAME [key=value ...]   (a track event; keys set properties,
-//	                                         except type=, path= and channel=)
+//	                                         except type=, path=, channel=,
+//	                                         utm_source=, utm_campaign= and
+//	                                         referrer_host=)
 //	identify ANONYMOUS USER TIME             (merges ANONYMOUS into USER)
 //	expect PATH JSON                         (PATH into the result's JSON, * maps over arrays)
 //	drill STEP OUTCOME PERSON...             (FunnelPersons; "-" for none)
@@ -201,6 +203,12 @@ func caseEvent(kind string, fields []string, n int) (waymark.Event, error) {
 			e.Page.Path = v
 		case "channel":
 			e.Campaign.Channel = v
+		case "utm_source":
+			e.Campaign.Source = v
+		case "utm_campaign":
+			e.Campaign.Name = v
+		case "referrer_host":
+			e.Page.ReferrerHost = v
 		default:
 			props[k] = v
 		}

@@ -97,6 +97,8 @@ type JourneyResult struct {
 	BetweenStages Durations `json:"timeBetweenStages"`
 	// Friction is the stage whose persons moved on least often, or nil.
 	Friction *Friction `json:"friction,omitempty"`
+	// Warnings tell what may make the numbers mislead (see Warnings).
+	Warnings []string `json:"warnings"`
 }
 
 // StageResult is one stage of a journey result.
@@ -138,13 +140,17 @@ type Friction struct {
 	MovedOn float64 `json:"movedOn"`
 }
 
-// RunJourney runs the journey map over the project's events in src. Each
+// RunJourney runs the journey map over the project's events in data, with
+// the warnings the catalog gives for its touchpoints and range. Each
 // person walks the stages in time order: an event that is a touchpoint of a
 // stage after the one they are in moves them to the lowest such stage;
 // touchpoints of their stage or earlier ones change nothing.
-func RunJourney(ctx context.Context, src Source, project string, j Journey, r JourneyRange) (*JourneyResult, error) {
+func RunJourney(ctx context.Context, data Dataset, project string, j Journey, r JourneyRange) (*JourneyResult, error) {
 	if err := j.Validate(); err != nil {
 		return nil, err
+	}
+	if !r.From.IsZero() && !r.To.IsZero() && !r.From.Before(r.To) {
+		return nil, invalid("from must be before to")
 	}
 	q, stageOf, _ := j.query(project, r)
 	n := len(j.Stages)
@@ -163,7 +169,7 @@ func RunJourney(ctx context.Context, src Source, project string, j Journey, r Jo
 	for bit := len(stageOf) - 1; bit >= 0; bit-- {
 		first[stageOf[bit]] = bit
 	}
-	err := src.Hits(ctx, q, func(p *Person) error {
+	err := data.Hits(ctx, q, func(p *Person) error {
 		current, entry, start := -1, -1, time.Time{}
 		var at time.Time // when the current stage was reached
 		for i := range p.Hits {
@@ -233,5 +239,8 @@ func RunJourney(ctx context.Context, src Source, project string, j Journey, r Jo
 		}
 		return a.To - b.To
 	})
+	if res.Warnings, err = Warnings(ctx, data, project, q.Touchpoints, r.From, r.To); err != nil {
+		return nil, err
+	}
 	return res, nil
 }

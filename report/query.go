@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"time"
 
@@ -88,7 +89,7 @@ func (r *Reference) Hits(ctx context.Context, q Query, fn func(p *Person) error)
 	if err := q.Validate(); err != nil {
 		return err
 	}
-	traits := r.traits(q.ProjectID, q.PersonKeys())
+	profiles := r.Profiles(q.ProjectID, q.PersonFields())
 	persons := map[string][]Hit{}
 	for i := range r.Events {
 		e := &r.Events[i]
@@ -98,16 +99,16 @@ func (r *Reference) Hits(ctx context.Context, q Query, fn func(p *Person) error)
 		person := r.PersonOf(e.DistinctID())
 		var mask uint64
 		for bit, t := range q.Touchpoints {
-			if t.Matches(e, traits[person]) {
+			if t.Matches(e, profiles[person]) {
 				mask |= 1 << bit
 			}
 		}
 		if mask == 0 && !q.AllEvents {
 			continue
 		}
-		h := Hit{Time: e.Timestamp.UTC().Truncate(time.Microsecond), Seq: int64(i), Mask: mask}
+		h := Hit{Time: micro(e.Timestamp), Seq: int64(i), Mask: mask}
 		if q.Breakdown != "" {
-			h.Value, _ = q.Breakdown.Value(e, traits[person])
+			h.Value, _ = q.Breakdown.Value(e, profiles[person])
 		}
 		persons[person] = append(persons[person], h)
 	}
@@ -136,37 +137,60 @@ func compareHits(a, b Hit) int {
 	return 0
 }
 
-// traits returns the current traits among keys of the project's persons.
-func (r *Reference) traits(project string, keys []string) map[string]Traits {
-	if len(keys) == 0 {
-		return nil
+// Profiles returns the profiles of the project's persons with the person
+// fields among fields: a person's current traits from their identify calls
+// in time and storage order, and their acquisition from all their events.
+// Persons without a value of those fields have no profile.
+func (r *Reference) Profiles(project string, fields []Field) map[string]Profile {
+	profiles := map[string]Profile{}
+	profile := func(person string) Profile {
+		if profiles[person] == nil {
+			profiles[person] = Profile{}
+		}
+		return profiles[person]
 	}
-	var identifies []Hit // Seq: the event's position
+	if slices.ContainsFunc(fields, func(f Field) bool { _, ok := f.PersonTrait(); return ok }) {
+		var identifies []Hit // Seq: the event's position
+		for i := range r.Events {
+			if e := &r.Events[i]; e.ProjectID == project && e.Type == waymark.Identify {
+				identifies = append(identifies, Hit{Time: micro(e.Timestamp), Seq: int64(i)})
+			}
+		}
+		slices.SortStableFunc(identifies, compareHits)
+		for _, h := range identifies {
+			e := &r.Events[h.Seq]
+			profile(r.PersonOf(e.DistinctID())).ApplyTraits(e.Traits, fields)
+		}
+	}
+	if slices.ContainsFunc(fields, func(f Field) bool { _, ok := f.acquisition(); return ok }) {
+		for person, events := range r.personEvents(project) {
+			a := AcquisitionOf(events)
+			profile(person).SetAcquisition(&a, fields)
+		}
+	}
+	maps.DeleteFunc(profiles, func(_ string, p Profile) bool { return len(p) == 0 })
+	return profiles
+}
+
+// personEvents returns the project's events by the person they resolve to,
+// in storage order.
+func (r *Reference) personEvents(project string) map[string][]*waymark.Event {
+	persons := map[string][]*waymark.Event{}
 	for i := range r.Events {
-		if e := &r.Events[i]; e.ProjectID == project && e.Type == waymark.Identify {
-			identifies = append(identifies, Hit{Time: e.Timestamp.UTC().Truncate(time.Microsecond), Seq: int64(i)})
+		if e := &r.Events[i]; e.ProjectID == project {
+			person := r.PersonOf(e.DistinctID())
+			persons[person] = append(persons[person], e)
 		}
-	}
-	slices.SortStableFunc(identifies, compareHits)
-	persons := map[string]Traits{}
-	for _, h := range identifies {
-		e := &r.Events[h.Seq]
-		person := r.PersonOf(e.DistinctID())
-		if persons[person] == nil {
-			persons[person] = Traits{}
-		}
-		persons[person].Apply(e.Traits, keys)
 	}
 	return persons
 }
 
-// PersonKeys returns the traits q's person fields read, in order of first
-// use.
-func (q *Query) PersonKeys() []string {
-	var keys []string
+// PersonFields returns the person fields q reads, in order of first use.
+func (q *Query) PersonFields() []Field {
+	var fields []Field
 	add := func(f Field) {
-		if key, ok := f.PersonTrait(); ok && !slices.Contains(keys, key) {
-			keys = append(keys, key)
+		if f.OfPerson() && !slices.Contains(fields, f) {
+			fields = append(fields, f)
 		}
 	}
 	for _, t := range q.Touchpoints {
@@ -175,23 +199,23 @@ func (q *Query) PersonKeys() []string {
 		}
 	}
 	add(q.Breakdown)
-	return keys
+	return fields
 }
 
 // SplitPersons is how an engine that selects events without reading person
-// traits answers q: it runs events, q without the conditions and breakdown
+// fields answers q: it runs events, q without the conditions and breakdown
 // on person fields, and passes each person's hits to complete with the
-// person's current traits. complete clears the bits of touchpoints whose
-// person conditions fail, sets the breakdown value, drops hits left without
-// a bit unless q.AllEvents, and reports whether any hits are left.
-func (q *Query) SplitPersons() (events Query, complete func(p *Person, person Traits) bool) {
+// person's profile. complete clears the bits of touchpoints whose person
+// conditions fail, sets the breakdown value, drops hits left without a bit
+// unless q.AllEvents, and reports whether any hits are left.
+func (q *Query) SplitPersons() (events Query, complete func(p *Person, person Profile) bool) {
 	events = *q
 	events.Touchpoints = make([]Touchpoint, len(q.Touchpoints))
 	personConditions := make([][]Condition, len(q.Touchpoints))
 	for i, t := range q.Touchpoints {
 		t.Where = nil
 		for _, c := range q.Touchpoints[i].Where {
-			if _, ok := c.Field.PersonTrait(); ok {
+			if c.Field.OfPerson() {
 				personConditions[i] = append(personConditions[i], c)
 			} else {
 				t.Where = append(t.Where, c)
@@ -199,11 +223,11 @@ func (q *Query) SplitPersons() (events Query, complete func(p *Person, person Tr
 		}
 		events.Touchpoints[i] = t
 	}
-	_, personBreakdown := q.Breakdown.PersonTrait()
+	personBreakdown := q.Breakdown.OfPerson()
 	if personBreakdown {
 		events.Breakdown = ""
 	}
-	complete = func(p *Person, person Traits) bool {
+	complete = func(p *Person, person Profile) bool {
 		var holds uint64 // bit i: touchpoint i's person conditions hold
 		for i, cs := range personConditions {
 			if !slices.ContainsFunc(cs, func(c Condition) bool { return !c.Holds(nil, person) }) {

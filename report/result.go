@@ -16,6 +16,9 @@ type FunnelResult struct {
 	TimeToConvert Durations    `json:"timeToConvert"`
 	Breakdown     []Group      `json:"breakdown,omitempty"`
 	Trend         []TrendPoint `json:"trend,omitempty"`
+	// Warnings tell what may make the numbers mislead (see Warnings); a
+	// result always has them, a breakdown group never.
+	Warnings []string `json:"warnings,omitzero"`
 }
 
 // StepResult is one step of a funnel result.

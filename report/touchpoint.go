@@ -8,6 +8,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -19,9 +20,9 @@ import (
 // Field names a value a condition or breakdown reads: a stored column
 // ("name", "channel", "country", ...), a top-level key of the event's
 // properties ("properties.plan") or of the traits it carries
-// ("traits.email"), or a current trait of the event's person
-// ("person.plan", see Traits). An absent value and an empty string are the
-// same: not set.
+// ("traits.email"), or a field of the event's person: a current trait
+// ("person.plan") or how they arrived ("acquisition.channel"; see Profile).
+// An absent value and an empty string are the same: not set.
 type Field string
 
 // Columns are the fields read from an event's typed columns, by name, as the
@@ -65,10 +66,18 @@ func (f Field) Object() (object, key string, ok bool) {
 }
 
 // PersonTrait returns the trait a person field reads; ok is false for
-// fields of the event.
+// other fields.
 func (f Field) PersonTrait() (key string, ok bool) {
 	key, ok = strings.CutPrefix(string(f), "person.")
 	return key, ok && key != ""
+}
+
+// OfPerson reports whether f reads the event's person rather than the
+// event: person.KEY or acquisition.KEY.
+func (f Field) OfPerson() bool {
+	_, trait := f.PersonTrait()
+	_, acquisition := f.acquisition()
+	return trait || acquisition
 }
 
 // Validate reports a field no engine can read.
@@ -79,79 +88,77 @@ func (f Field) Validate() error {
 	if _, _, ok := f.Object(); ok {
 		return nil
 	}
-	if _, ok := f.PersonTrait(); ok {
+	if f.OfPerson() {
 		return nil
 	}
-	return waymark.Errorf(waymark.KindInvalid, "unknown field %q: use a column such as name, path, channel or country, properties.KEY, traits.KEY or person.KEY", f)
+	if strings.HasPrefix(string(f), "acquisition.") {
+		return waymark.Errorf(waymark.KindInvalid, "unknown field %q: acquisition fields are %s", f, strings.Join(acquisitionNames(), ", "))
+	}
+	return waymark.Errorf(waymark.KindInvalid, "unknown field %q: use a column such as name, path, channel or country, properties.KEY, traits.KEY, person.KEY or acquisition.KEY", f)
 }
 
-// Value reads the field of e, whose person has the traits person; set is
+// Value reads the field of e, whose person has the profile person; set is
 // false when it is absent or empty. A JSON string reads as its text; a
 // number, true, false, an object or a list reads exactly as written in the
-// event, spaces included (12.50 stays "12.50"); null reads as not set. A key
-// written twice reads its last value.
-func (f Field) Value(e *waymark.Event, person Traits) (value string, set bool) {
+// event, spaces included (12.50 stays "12.50"), at any depth of nesting;
+// null reads as not set. A key written twice reads its last value.
+func (f Field) Value(e *waymark.Event, person Profile) (value string, set bool) {
 	if get, ok := Columns[f]; ok {
 		v := get(e)
 		return v, v != ""
 	}
-	if key, ok := f.PersonTrait(); ok {
-		v, set := person[key]
-		return v, set
+	if f.OfPerson() {
+		v := person[f]
+		return v, v != ""
 	}
 	object, key, _ := f.Object()
 	raw := e.Properties
 	if object == "traits" {
 		raw = e.Traits
 	}
-	v, ok := members(raw)[key]
-	if !ok {
-		return "", false
-	}
-	return memberText(v)
+	names, texts := Members(raw)
+	text, _ := lookupMember(names, texts, key)
+	return text, text != ""
 }
 
-// members returns the top-level members of a JSON object; nil when raw is
-// not one.
-func members(raw []byte) map[string]json.RawMessage {
+// Members returns the top-level members of a JSON object as fields read
+// them: each key once, in byte order, with the text of its last value as
+// Field.Value reads it ("" for null and for an empty string). It returns
+// nothing when raw is not a JSON object. Engines store the two lists of
+// every event's properties and traits when they write it, so that a field
+// reads texts[the position of its key in names], exactly at any depth.
+func Members(raw []byte) (names, texts []string) {
 	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
-		return nil
+	if json.Unmarshal(raw, &m) != nil || len(m) == 0 {
+		return nil, nil
 	}
-	return m
+	names = slices.Sorted(maps.Keys(m))
+	texts = make([]string, len(names))
+	for i, name := range names {
+		texts[i] = memberText(m[name])
+	}
+	return names, texts
+}
+
+// lookupMember returns a key's text in the lists Members returns, and
+// whether the key is there.
+func lookupMember(names, texts []string, key string) (text string, found bool) {
+	if i, found := slices.BinarySearch(names, key); found {
+		return texts[i], true
+	}
+	return "", false
 }
 
 // memberText reads a member's value as Field.Value does.
-func memberText(v json.RawMessage) (text string, set bool) {
+func memberText(v json.RawMessage) string {
 	if string(v) == "null" {
-		return "", false
+		return ""
 	}
 	var s string
 	if json.Unmarshal(v, &s) == nil {
-		return s, s != ""
+		return s
 	}
-	return string(v), true
-}
-
-// Traits are a person's current traits, as person fields read them: each
-// trait's value in the latest identify call that has it, read as Field.Value
-// reads a member. A latest value of null or "" leaves the trait not set.
-type Traits map[string]string
-
-// Apply sets the traits among keys that an identify call's traits object
-// has, over older values. Applying a person's identify calls in time and
-// storage order leaves their current traits.
-func (t Traits) Apply(object []byte, keys []string) {
-	m := members(object)
-	for _, key := range keys {
-		if v, ok := m[key]; ok {
-			if text, set := memberText(v); set {
-				t[key] = text
-			} else {
-				delete(t, key)
-			}
-		}
-	}
+	return string(v)
 }
 
 // Op is a comparison of a condition.
@@ -214,9 +221,9 @@ func (op Op) Negative() bool {
 	return op == NotEquals || op == NotContains || op == NotIn || op == IsNotSet
 }
 
-// Holds evaluates the condition on e, whose person has the traits person.
+// Holds evaluates the condition on e, whose person has the profile person.
 // The condition must be valid.
-func (c Condition) Holds(e *waymark.Event, person Traits) bool {
+func (c Condition) Holds(e *waymark.Event, person Profile) bool {
 	return c.HoldsValue(c.Field.Value(e, person))
 }
 
@@ -344,9 +351,9 @@ func (t Touchpoint) Validate() error {
 	return nil
 }
 
-// Matches reports whether e, whose person has the traits person, is this
+// Matches reports whether e, whose person has the profile person, is this
 // touchpoint.
-func (t Touchpoint) Matches(e *waymark.Event, person Traits) bool {
+func (t Touchpoint) Matches(e *waymark.Event, person Profile) bool {
 	for _, c := range t.Conditions() {
 		if !c.Holds(e, person) {
 			return false
@@ -368,24 +375,4 @@ func (t Touchpoint) String() string {
 		return t.Type
 	}
 	return fmt.Sprintf("%d conditions", len(t.Where))
-}
-
-// Members returns the top-level members of a JSON object as fields read
-// them: each name once, its last value's text as Field.Value reads it, ""
-// for null and "". Names come sorted; raw that is not an object has none.
-func Members(raw []byte) (names, texts []string) {
-	m := members(raw)
-	if len(m) == 0 {
-		return nil, nil
-	}
-	names = make([]string, 0, len(m))
-	for name := range m {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	texts = make([]string, len(names))
-	for i, name := range names {
-		texts[i], _ = memberText(m[name])
-	}
-	return names, texts
 }

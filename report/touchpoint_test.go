@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -45,8 +46,13 @@ func TestFieldValue(t *testing.T) {
 		{"traits", "traits.email", &waymark.Event{Traits: json.RawMessage(`{"email":"u@x.io"}`)}, "u@x.io", true},
 		{"person trait", "person.plan", props(`{"plan":"event"}`), "team", true},
 		{"person trait not set", "person.email", &waymark.Event{Traits: json.RawMessage(`{"email":"u@x.io"}`)}, "", false},
+		{"acquisition", "acquisition.channel", &waymark.Event{Campaign: waymark.Campaign{Channel: "Direct"}}, "Email", true},
+		{"acquisition not set", "acquisition.utm_source", &waymark.Event{Campaign: waymark.Campaign{Source: "google"}}, "", false},
+		{"deeper than any limit", "properties.plan", props(`{"plan":"free","x":[[[[[[[[[[{"plan":"pro"}]]]]]]]]]]}`), "free", true},
+		{"after deep nesting", "properties.plan", props(`{"x":[[[[[[[[[[{"plan":"pro"}]]]]]]]]]],"plan":"free"}`), "free", true},
+		{"nested value as written", "properties.x", props(`{"x":[[[[[[[[[[{"plan": "pro"}]]]]]]]]]]}`), `[[[[[[[[[[{"plan": "pro"}]]]]]]]]]]`, true},
 	}
-	person := Traits{"plan": "team"}
+	person := Profile{"person.plan": "team", "acquisition.channel": "Email"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if value, set := tt.field.Value(tt.event, person); value != tt.value || set != tt.set {
@@ -104,8 +110,10 @@ func TestConditionHolds(t *testing.T) {
 		{Condition{Field: "person.plan", Op: Equals, Value: "pro"}, false}, // the person's, not the event's
 		{Condition{Field: "person.seats", Op: Greater, Value: "4"}, true},
 		{Condition{Field: "person.email", Op: IsNotSet}, true},
+		{Condition{Field: "acquisition.first_seen", Op: Matches, Value: "^2026-03"}, true},
+		{Condition{Field: "acquisition.channel", Op: IsSet}, false},
 	}
-	person := Traits{"plan": "team", "seats": "5"}
+	person := Profile{"person.plan": "team", "person.seats": "5", "acquisition.first_seen": "2026-03-01"}
 	for _, tt := range tests {
 		if err := tt.cond.Validate(); err != nil {
 			t.Fatalf("%+v: %v", tt.cond, err)
@@ -158,6 +166,8 @@ func TestConditionValidate(t *testing.T) {
 		{Field: "name", Op: Matches, Value: "("},
 		{Field: "name", Op: Greater, Value: "1e3"},
 		{Field: "name", Op: Less, Value: "ten"},
+		{Field: "acquisition.plan", Op: Equals},
+		{Field: "acquisition.", Op: Equals},
 	} {
 		if err := c.Validate(); waymark.ErrorKind(err) != waymark.KindInvalid {
 			t.Errorf("%+v: Validate = %v, want an invalid-input error", c, err)
@@ -184,8 +194,8 @@ func TestGlobRegex(t *testing.T) {
 	}
 }
 
-func TestTraitsApply(t *testing.T) {
-	// A person's identify calls in time order; the keys a report reads.
+func TestProfileApplyTraits(t *testing.T) {
+	// A person's identify calls in time order; the fields a report reads.
 	calls := []string{
 		`{"plan":"free","email":"a@x.io","seats":3}`,
 		`{"plan":"pro","company":{"name":"Acme"}}`,
@@ -193,17 +203,44 @@ func TestTraitsApply(t *testing.T) {
 		`{"email":null,"seats":"","plan":"team","plan":"business"}`,
 		`{"role":"admin"}`,
 	}
-	traits := Traits{}
+	profile := Profile{"acquisition.channel": "Email"}
+	fields := []Field{"person.plan", "person.email", "person.seats", "person.company", "person.missing", "properties.role", "acquisition.channel"}
 	for _, c := range calls {
-		traits.Apply([]byte(c), []string{"plan", "email", "seats", "company", "missing"})
+		profile.ApplyTraits([]byte(c), fields)
 	}
-	want := Traits{"plan": "business", "company": `{"name":"Acme"}`}
-	if len(traits) != len(want) {
-		t.Fatalf("traits = %q, want %q", traits, want)
+	want := Profile{"person.plan": "business", "person.company": `{"name":"Acme"}`, "acquisition.channel": "Email"}
+	if len(profile) != len(want) {
+		t.Fatalf("profile = %q, want %q", profile, want)
 	}
 	for k, v := range want {
-		if traits[k] != v {
-			t.Errorf("traits[%s] = %q, want %q (all: %q)", k, traits[k], v, traits)
+		if profile[k] != v {
+			t.Errorf("profile[%s] = %q, want %q (all: %q)", k, profile[k], v, profile)
+		}
+	}
+}
+
+func TestMembers(t *testing.T) {
+	tests := []struct {
+		object       string
+		names, texts string
+	}{
+		{`{"b":1,"a":"x","c":null,"d":"","e":{"a" : [1]}}`, `[a b c d e]`, `["x" "1" "" "" "{\"a\" : [1]}"]`},
+		{`{"plan":"free","plan":"pro"}`, `[plan]`, `["pro"]`},
+		{`{"caf\u00e9":"\ud83d\ude00","x":"\ud800"}`, `[café x]`, "[\"😀\" \"\ufffd\"]"},
+		{` { "n" : 12.50 } `, `[n]`, `["12.50"]`},
+		{`{"x":[[[[[[[[[[{"plan":"pro"}]]]]]]]]]],"plan":"free"}`, `[plan x]`, `["free" "[[[[[[[[[[{\"plan\":\"pro\"}]]]]]]]]]]"]`},
+		{`{}`, `[]`, `[]`},
+		{`[{"a":1}]`, `[]`, `[]`},
+		{`null`, `[]`, `[]`},
+		{``, `[]`, `[]`},
+	}
+	for _, tt := range tests {
+		names, texts := Members([]byte(tt.object))
+		if got := fmt.Sprint(names); got != tt.names {
+			t.Errorf("Members(%s) names = %s, want %s", tt.object, got, tt.names)
+		}
+		if got := fmt.Sprintf("%q", texts); got != tt.texts {
+			t.Errorf("Members(%s) texts = %s, want %s", tt.object, got, tt.texts)
 		}
 	}
 }

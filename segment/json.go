@@ -3,6 +3,8 @@ package segment
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -25,12 +27,71 @@ type syntaxError struct {
 
 func (e *syntaxError) Error() string { return fmt.Sprintf("%s at byte %d", e.msg, e.off) }
 
+// depthError is a value nested more than maxDepth levels: valid JSON, but
+// more than the reader goes into.
+type depthError struct{ off int }
+
+func (e *depthError) Error() string {
+	return fmt.Sprintf("nested more than %d levels deep at byte %d", maxDepth, e.off)
+}
+
+// numberError is a number too large for a float64, which JSON allows but
+// which no JSON decoder reading into numbers can give back.
+type numberError struct {
+	text string
+	off  int
+	// path leads to the number, innermost first: member names, and array
+	// indexes as "[i]". It is added to as the error leaves each object and
+	// array, so that the reason can name the field at no cost to valid input.
+	path []string
+}
+
+func (e *numberError) Error() string {
+	return fmt.Sprintf("number %s is too large at byte %d", cut(e.text), e.off)
+}
+
+// in adds the member or index err came out of to a numberError's path.
+func in(err error, step string) error {
+	if e, ok := err.(*numberError); ok {
+		e.path = append(e.path, step)
+	}
+	return err
+}
+
+// fieldPath writes the path of e below root ("" for a message's top level).
+func (e *numberError) fieldPath(root string) string {
+	var b strings.Builder
+	b.WriteString(root)
+	for i := len(e.path) - 1; i >= 0; i-- {
+		if b.Len() > 0 && !strings.HasPrefix(e.path[i], "[") {
+			b.WriteByte('.')
+		}
+		b.WriteString(e.path[i])
+	}
+	return b.String()
+}
+
+// reader reads JSON from data. A strict reader (the zero value) fails on
+// the first problem. A tolerant one, used on request bodies, reads past
+// what is wrong inside a string (invalid UTF-8, a control character, a bad
+// escape) and notes the first such flaw, so that a body can be taken apart
+// into its messages even when one of them is broken; each message is then
+// read again strictly on its own.
 type reader struct {
-	data []byte
-	pos  int
+	data     []byte
+	pos      int
+	tolerant bool
+	flaw     error // the tolerant reader's first flaw since it was last cleared
 }
 
 func (r *reader) fail(msg string) error { return &syntaxError{msg: msg, off: r.pos} }
+
+// flawed notes a flaw at byte off for a tolerant reader.
+func (r *reader) flawed(off int, msg string) {
+	if r.flaw == nil {
+		r.flaw = &syntaxError{msg: msg, off: off}
+	}
+}
 
 // unexpected describes the byte at pos, which the grammar does not allow there.
 func (r *reader) unexpected() error {
@@ -71,16 +132,16 @@ func (r *reader) skipValue(depth int) error {
 		return r.members(depth, func([]byte) error { return r.skipValue(depth + 1) })
 	case '[':
 		if depth >= maxDepth {
-			return r.fail("JSON nested too deeply")
+			return &depthError{off: r.pos}
 		}
 		r.pos++
 		if r.peek() == ']' {
 			r.pos++
 			return nil
 		}
-		for {
+		for i := 0; ; i++ {
 			if err := r.skipValue(depth + 1); err != nil {
-				return err
+				return in(err, "["+strconv.Itoa(i)+"]")
 			}
 			switch r.peek() {
 			case ',':
@@ -107,14 +168,91 @@ func (r *reader) skipValue(depth int) error {
 	}
 }
 
-// nextKey reads up to and including the ':' after the next member name of an
-// object whose '{' has been read, or reads the closing '}' and reports more
-// false. first tells whether a member has been read before.
+// skipAny reads the value at pos like skipValue, and also gets past a
+// value that skipValue refuses (broken inside, nested too deeply, a number
+// too large) as long as skipBroken can find where it ends. flaw is the first
+// problem in the value, the tolerant reader's or skipValue's; err is set only
+// when the value's end cannot be found.
+func (r *reader) skipAny(depth int) (flaw, err error) {
+	start := r.valueStart()
+	r.flaw = nil
+	if err := r.skipValue(depth); err != nil {
+		if r.flaw == nil {
+			r.flaw = err
+		}
+		r.pos = start
+		if err := r.skipBroken(); err != nil {
+			return nil, err
+		}
+	}
+	return r.flaw, nil
+}
+
+// skipBroken moves past the value at pos by its structure alone: a string
+// runs to the next quote not escaped by a backslash, whatever it holds;
+// brackets must pair; anything else runs up to the next bracket, quote,
+// comma, colon or space. It has no depth limit, as it does not recurse. It
+// fails only where the value has no end: brackets that do not pair, or input
+// that ends first.
+func (r *reader) skipBroken() error {
+	data := r.data
+	var open []byte // the brackets not closed yet
+	for {
+		if r.peek(); r.pos >= len(data) {
+			return r.fail("unexpected end of JSON")
+		}
+		switch c := data[r.pos]; c {
+		case '"':
+			i := r.pos + 1
+			for ; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+			r.pos = min(i, len(data))
+			if i >= len(data) {
+				return r.fail("unterminated string")
+			}
+			r.pos++
+		case '{', '[':
+			open = append(open, c)
+			r.pos++
+		case '}', ']':
+			if len(open) == 0 || open[len(open)-1] != c-2 { // '{'+2 is '}', '['+2 is ']'
+				return r.unexpected()
+			}
+			open = open[:len(open)-1]
+			r.pos++
+		case ',', ':':
+			if len(open) == 0 {
+				return r.unexpected()
+			}
+			r.pos++
+		default:
+			for r.pos < len(data) && !delimiter[data[r.pos]] {
+				r.pos++
+			}
+		}
+		if len(open) == 0 {
+			return nil
+		}
+	}
+}
+
+// delimiter marks the bytes that end a value other than a string or a
+// container.
+var delimiter = func() (t [256]bool) {
+	for _, c := range []byte(" \t\n\r\",:[]{}") {
+		t[c] = true
+	}
+	return t
+}()
+
 // members reads the object at r, whose nesting depth is depth, calling
 // member with each member's name; member must read the member's value.
 func (r *reader) members(depth int, member func(name []byte) error) error {
 	if depth >= maxDepth {
-		return r.fail("JSON nested too deeply")
+		return &depthError{off: r.pos}
 	}
 	r.pos++ // '{'
 	for first := true; ; first = false {
@@ -122,12 +260,16 @@ func (r *reader) members(depth int, member func(name []byte) error) error {
 		if err != nil || !more {
 			return err
 		}
-		if err := member(keyName(k, esc)); err != nil {
-			return err
+		name := keyName(k, esc)
+		if err := member(name); err != nil {
+			return in(err, string(name))
 		}
 	}
 }
 
+// nextKey reads up to and including the ':' after the next member name of an
+// object whose '{' has been read, or reads the closing '}' and reports more
+// false. first tells whether a member has been read before.
 func (r *reader) nextKey(first bool) (key []byte, escaped, more bool, err error) {
 	c := r.peek()
 	if c == '}' {
@@ -196,20 +338,40 @@ func (r *reader) readString() (start, end int, escaped bool, err error) {
 				i += 2
 			case 'u':
 				if i+6 > len(data) || !isHex(data[i+2]) || !isHex(data[i+3]) || !isHex(data[i+4]) || !isHex(data[i+5]) {
+					if r.tolerant {
+						r.flawed(i, `invalid \u escape in string`)
+						i += 2
+						continue
+					}
 					r.pos = i
 					return 0, 0, false, r.fail(`invalid \u escape in string`)
 				}
 				i += 6
 			default:
+				if r.tolerant {
+					r.flawed(i, "invalid escape in string")
+					i += 2
+					continue
+				}
 				r.pos = i
 				return 0, 0, false, r.fail("invalid escape in string")
 			}
 		case c < 0x20:
+			if r.tolerant {
+				r.flawed(i, "control character in string")
+				i++
+				continue
+			}
 			r.pos = i
 			return 0, 0, false, r.fail("control character in string")
 		default:
 			rn, size := utf8.DecodeRune(data[i:])
 			if rn == utf8.RuneError && size <= 1 {
+				if r.tolerant {
+					r.flawed(i, "invalid UTF-8 in string")
+					i++
+					continue
+				}
 				r.pos = i
 				return 0, 0, false, r.fail("invalid UTF-8 in string")
 			}
@@ -242,6 +404,7 @@ func (r *reader) readNumber() ([]byte, error) {
 	if i < len(data) && data[i] == '-' {
 		i++
 	}
+	intStart := i
 	switch {
 	case i < len(data) && data[i] == '0':
 		i++
@@ -252,6 +415,9 @@ func (r *reader) readNumber() ([]byte, error) {
 		r.pos = i
 		return nil, r.unexpected()
 	}
+	// Only a number with an exponent or with more integer digits than
+	// float64's largest (309) can be too large for it.
+	mayOverflow := i-intStart >= 309
 	if i < len(data) && data[i] == '.' {
 		i++
 		if i >= len(data) || !isDigit(data[i]) {
@@ -272,8 +438,14 @@ func (r *reader) readNumber() ([]byte, error) {
 		}
 		for ; i < len(data) && isDigit(data[i]); i++ {
 		}
+		mayOverflow = true
 	}
 	r.pos = i
+	if mayOverflow {
+		if f, _ := strconv.ParseFloat(string(data[start:i]), 64); math.IsInf(f, 0) {
+			return nil, &numberError{text: string(data[start:i]), off: start}
+		}
+	}
 	return data[start:i], nil
 }
 

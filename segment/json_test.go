@@ -12,10 +12,12 @@ var jsonSamples = []string{
 	`{"a":1,}`, `[1,]`, `[,1]`, `{"a"}`, `{"a":}`, `{a:1}`, `{'a':1}`, `01`, `1.`, `.5`, `1e`, `-`, `+1`,
 	`"\u12"`, `"\x"`, "\"\t\"", `tru`, `nul`, `[1 2]`, `{"a":1 "b":2}`, `{} {}`, `[`, `{`, `"`,
 	"\"\xff\"", "\"\xed\xa0\x80\"", "\"\xef\xbf\xbd\"", `NaN`, `Infinity`, `"\ud800"`, "\x00", `[]]`,
+	`1e400`, `[-1E+309]`, `{"a":1.8e308}`, `1.7976931348623157e308`, `1e-400`, `0e999999999`,
 }
 
 // The reader agrees with encoding/json on what is valid JSON, except that it
-// also rejects invalid UTF-8, as RFC 8259 asks.
+// also rejects invalid UTF-8, as RFC 8259 asks, and numbers too large for a
+// float64, which encoding/json takes as JSON but cannot decode.
 func TestCheckJSONAgreesWithEncodingJSON(t *testing.T) {
 	for _, s := range jsonSamples {
 		checkAgainstEncodingJSON(t, []byte(s))
@@ -34,7 +36,7 @@ func FuzzCheckJSON(f *testing.F) {
 func checkAgainstEncodingJSON(t *testing.T, data []byte) {
 	t.Helper()
 	err := checkJSON(data)
-	valid := json.Valid(data) && utf8.Valid(data) && depth(data) <= maxDepth
+	valid := json.Valid(data) && utf8.Valid(data) && depth(data) <= maxDepth && json.Unmarshal(data, new(any)) == nil
 	if (err == nil) != valid {
 		t.Errorf("checkJSON(%q) = %v; encoding/json says valid %v", data, err, valid)
 	}

@@ -83,8 +83,11 @@ func (m *Message) ContextInfo() ContextInfo { return m.context }
 func (m *Message) UserAgent() string { return m.context.UserAgent }
 
 // ParseMessage reads one message of the payload (one of p.Messages, or any
-// message JSON). A message without a type takes the endpoint's; one without
-// sentAt, context or integrations takes the batch's. Errors are
+// message JSON), strictly: invalid JSON (including invalid UTF-8), nesting
+// deeper than 256 levels and numbers too large for a float64 are errors. A
+// message without a type takes the endpoint's; one without sentAt, context
+// or integrations takes the batch's, and is rejected when the batch's cannot
+// be used (a context also lends its library name). Errors are
 // *waymark.Error of KindInvalid whose Message is the reason to show; the
 // Message returned with one holds what was read before the problem, such as
 // the messageId to file the rejection under. A zero Payload may be used to
@@ -102,6 +105,15 @@ func (p *Payload) ParseMessage(raw []byte) (Message, error) {
 		m.Type = p.typ
 	case p.typ != "" && m.Type != p.typ:
 		return m, typeMismatch(string(m.Type), p.typ)
+	}
+	// A batch's field that cannot be used rejects the messages that take it.
+	switch {
+	case m.SentAt == "" && p.sentAtErr != nil:
+		return m, p.sentAtErr
+	case m.Integrations == nil && p.integrationsErr != nil:
+		return m, p.integrationsErr
+	case m.context.LibraryName == "" && p.contextErr != nil:
+		return m, p.contextErr // it would take the batch's context, or at least its library name
 	}
 	if m.SentAt == "" {
 		m.SentAt = p.SentAt
@@ -129,7 +141,22 @@ func typeMismatch(got string, endpoint waymark.MessageType) error {
 	return waymark.Errorf(waymark.KindInvalid, "message type %s does not match the %s endpoint", quote(got), endpoint)
 }
 
-func invalidJSON(what string, err error) error {
+func invalidJSON(what string, err error) error { return jsonError(what, "", err) }
+
+// jsonError is the reason for err, a reader's error in what (such as
+// "message"); root is where the fields of what are (such as "batch
+// context"), "" for a message's own.
+func jsonError(what, root string, err error) error {
+	switch e := err.(type) {
+	case *depthError:
+		return waymark.Errorf(waymark.KindInvalid, "%s is nested more than %d levels deep", what, maxDepth)
+	case *numberError:
+		where := e.fieldPath(root)
+		if where == "" {
+			where = what
+		}
+		return waymark.Errorf(waymark.KindInvalid, "%s: number %s is too large", where, cut(e.text))
+	}
 	return waymark.Errorf(waymark.KindInvalid, "%s is not valid JSON: %v", what, err)
 }
 
@@ -211,7 +238,7 @@ func (m *Message) parse(raw []byte) error {
 			err = r.skipValue(1)
 		}
 		if err != nil {
-			return invalidJSON("message", err)
+			return invalidJSON("message", in(err, string(keyName(k, esc))))
 		}
 		if fieldErr != "" {
 			return waymark.Errorf(waymark.KindInvalid, "%s", fieldErr)
@@ -464,11 +491,21 @@ func decodeContextInfo(raw []byte, arena string) ContextInfo {
 	return c
 }
 
+// maxQuoted bounds how much of user input an error message shows.
+const maxQuoted = 64
+
 // quote formats user input for an error message, cut short if long.
 func quote(s string) string {
-	const max = 64
-	if len(s) > max {
-		return fmt.Sprintf("%q…", s[:max])
+	if len(s) > maxQuoted {
+		return fmt.Sprintf("%q…", s[:maxQuoted])
 	}
 	return fmt.Sprintf("%q", s)
+}
+
+// cut is quote for text that needs no quotes, such as a number.
+func cut(s string) string {
+	if len(s) > maxQuoted {
+		return s[:maxQuoted] + "…"
+	}
+	return s
 }

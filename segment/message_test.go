@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/waymark-analytics/waymark"
@@ -111,6 +112,21 @@ func TestParseMessageErrors(t *testing.T) {
 		{"type a number", "", `{"type":1}`, `"type" must be a string`},
 		{"timestamp a number", "", `{"timestamp":1715682093123}`, `"timestamp" must be a string`},
 		{"type contradicts endpoint", waymark.Track, `{"type":"page"}`, `message type "page" does not match the track endpoint`},
+		{"invalid UTF-8 in a key", "", "{\"type\":\"track\",\"a\xffb\":1}", "message is not valid JSON: invalid UTF-8 in string at byte 18"},
+		{"invalid UTF-8 in a value", "", "{\"event\":\"Caf\xe9\"}", "message is not valid JSON: invalid UTF-8 in string at byte 13"},
+		{"invalid UTF-8 in a nested property", "", "{\"properties\":{\"items\":[{\"name\":\"\xc3\"}]}}", "message is not valid JSON: invalid UTF-8 in string at byte 33"},
+		{"nested 257 levels", "", `{"properties":` + strings.Repeat(`{"a":`, 255) + `{}` + strings.Repeat(`}`, 256), "message is nested more than 256 levels deep"},
+		{"nested 300 levels in an array", "", `{"properties":{"a":` + strings.Repeat(`[`, 298) + strings.Repeat(`]`, 298) + `}}`, "message is nested more than 256 levels deep"},
+
+		// Numbers too large for a float64 are valid JSON but cannot be read back.
+		{"revenue too large", "", `{"properties":{"revenue":1e400}}`, "properties.revenue: number 1e400 is too large"},
+		{"negative number too large", "", `{"properties":{"total":-2E+308}}`, "properties.total: number -2E+308 is too large"},
+		{"number in a nested trait", "", `{"traits":{"company":{"employees":[1,2,9.9e999]}}}`, "traits.company.employees[2]: number 9.9e999 is too large"},
+		{"number in context", "", `{"context":{"screen":{"width":1e309}}}`, "context.screen.width: number 1e309 is too large"},
+		{"number in integrations", "", `{"integrations":{"x":1e400}}`, "integrations.x: number 1e400 is too large"},
+		{"number in an unknown field", "", `{"_metadata":[[1e400]]}`, "_metadata[0][0]: number 1e400 is too large"},
+		{"number as an id", "", `{"userId":1e400}`, "userId: number 1e400 is too large"},
+		{"number of 309 digits", "", `{"properties":{"n":2` + strings.Repeat("0", 308) + `}}`, "properties.n: number 2" + strings.Repeat("0", 63) + "… is too large"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,6 +134,15 @@ func TestParseMessageErrors(t *testing.T) {
 			_, err := p.ParseMessage([]byte(tt.raw))
 			wantError(t, err, waymark.KindInvalid, tt.msg)
 		})
+	}
+}
+
+func TestParseMessageLargeFiniteNumbers(t *testing.T) {
+	for _, n := range []string{"1.7976931348623157e308", "-1e308", "1" + strings.Repeat("0", 308), "1e-400", "0e999999", "123456789.123456789e-5"} {
+		m := parse(t, `{"type":"track","event":"A","userId":"u","properties":{"revenue":`+n+`}}`)
+		if err := m.Validate(); err != nil {
+			t.Errorf("%s: %v", n, err)
+		}
 	}
 }
 

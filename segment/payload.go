@@ -29,18 +29,24 @@ type Payload struct {
 
 	// SentAt, Context and Integrations are the batch's; Segment lets a batch
 	// carry them for every message that lacks its own. They are empty for a
-	// single-message body, whose own fields stay in the message.
+	// single-message body, whose own fields stay in the message, and when
+	// the batch's field cannot be used.
 	SentAt       string
 	Context      json.RawMessage
 	Integrations json.RawMessage
 
-	// Messages are the messages as sent, to be read with ParseMessage.
+	// Messages are the messages as sent, to be read with ParseMessage. They
+	// may be broken: DecodePayload only finds where each one ends.
 	Messages []json.RawMessage
 
 	typ       waymark.MessageType // the endpoint's, or "" for a batch
 	checked   bool                // made by DecodePayload, so its raw fields are valid JSON
 	context   ContextInfo         // contextOf decoded
 	contextOf json.RawMessage
+
+	// Why the batch's sentAt, context or integrations cannot be used: the
+	// reason to reject each message that would take it.
+	sentAtErr, contextErr, integrationsErr error
 }
 
 // DecodePayload reads a request body. typ names the single-message endpoint
@@ -51,9 +57,13 @@ type Payload struct {
 // Errors are *waymark.Error: KindTooLarge for a body over MaxBatchBytes, a
 // batch of more than MaxBatchMessages or a single message over
 // MaxMessageBytes; KindInvalid, saying what is wrong, for anything else that
-// cannot be read. A batch is all or nothing only in its JSON syntax: a
-// message that is well-formed JSON but not a valid message is for
-// ParseMessage and Validate to reject on its own.
+// cannot be read. Only a body whose outer structure cannot be read fails:
+// one that is not an object, whose own members cannot be told apart, or
+// whose brackets or quotes do not pair up. A message that is broken inside
+// (invalid UTF-8, bad syntax, nested too deeply, a number too large) is kept
+// for ParseMessage to reject on its own, and so is a single-message body
+// that is; a batch's sentAt, context or integrations that cannot be used
+// rejects only the messages that would take it.
 func DecodePayload(body []byte, typ waymark.MessageType) (Payload, error) {
 	if len(body) > MaxBatchBytes {
 		return Payload{}, waymark.Errorf(waymark.KindTooLarge, "request body is %d bytes; the limit is %d", len(body), MaxBatchBytes)
@@ -61,7 +71,7 @@ func DecodePayload(body []byte, typ waymark.MessageType) (Payload, error) {
 	if typ != "" && !knownType(typ) {
 		return Payload{}, waymark.Errorf(waymark.KindInvalid, "unknown message type %s", quote(string(typ)))
 	}
-	r := reader{data: body}
+	r := reader{data: body, tolerant: true}
 	if r.peek() != '{' {
 		if err := checkJSON(body); err != nil {
 			return Payload{}, invalidJSON("request body", err)
@@ -107,13 +117,14 @@ func (p *Payload) readMessage(r *reader) error {
 		case "writeKey":
 			p.WriteKey, fieldErr, err = r.stringField("", "writeKey")
 		case "type":
+			r.flaw = nil
 			var t string
 			t, fieldErr, err = r.stringField("", "type")
-			if fieldErr == "" && t != "" && t != string(p.typ) && err == nil {
+			if fieldErr == "" && err == nil && r.flaw == nil && t != "" && t != string(p.typ) {
 				return typeMismatch(t, p.typ)
 			}
 		default:
-			err = r.skipValue(1)
+			_, err = r.skipAny(1)
 		}
 		if err != nil {
 			return invalidJSON("request body", err)
@@ -146,7 +157,7 @@ func (p *Payload) readBatch(r *reader) error {
 			break
 		}
 		var fieldErr string
-		switch string(keyName(k, esc)) {
+		switch name := string(keyName(k, esc)); name {
 		case "batch":
 			sawBatch = true
 			if err := p.readMessages(r); err != nil {
@@ -155,24 +166,13 @@ func (p *Payload) readBatch(r *reader) error {
 		case "writeKey":
 			p.WriteKey, fieldErr, err = r.stringField("", "writeKey")
 		case "sentAt":
-			p.SentAt, fieldErr, err = r.stringField("", "sentAt")
-			if err == nil && fieldErr == "" && p.SentAt != "" {
-				if _, ok := parseTime(p.SentAt); !ok {
-					return notATime("sentAt", p.SentAt)
-				}
-			}
+			p.sentAtErr, err = p.readBatchField(r, name)
 		case "context":
-			p.Context, err = r.objectField(1)
-			if err == nil && p.Context != nil && p.Context[0] != '{' {
-				fieldErr = `batch "context" must be a JSON object`
-			}
+			p.contextErr, err = p.readBatchField(r, name)
 		case "integrations":
-			p.Integrations, err = r.objectField(1)
-			if err == nil && p.Integrations != nil && p.Integrations[0] != '{' {
-				fieldErr = `batch "integrations" must be a JSON object`
-			}
+			p.integrationsErr, err = p.readBatchField(r, name)
 		default:
-			err = r.skipValue(1)
+			_, err = r.skipAny(1)
 		}
 		if err != nil {
 			return invalidJSON("request body", err)
@@ -194,10 +194,47 @@ func (p *Payload) readBatch(r *reader) error {
 	return nil
 }
 
-// readMessages reads the "batch" array, slicing out each message.
+// readBatchField reads the batch's sentAt, context or integrations into p.
+// One that cannot be used is returned as problem, the reason to reject the
+// messages that would take it; err is for a body that cannot be read on.
+func (p *Payload) readBatchField(r *reader, name string) (problem, err error) {
+	start := r.valueStart()
+	flaw, err := r.skipAny(1)
+	if err != nil {
+		return nil, err
+	}
+	raw := r.data[start:r.pos]
+	switch {
+	case flaw != nil:
+		return jsonError(`batch "`+name+`"`, "batch "+name, flaw), nil
+	case name == "sentAt":
+		sub := reader{data: raw}
+		sentAt, fieldErr, _ := sub.stringField("", "sentAt")
+		switch {
+		case fieldErr != "":
+			return waymark.Errorf(waymark.KindInvalid, "batch %s", fieldErr), nil
+		case sentAt != "":
+			if problem := checkTime("sentAt", sentAt); problem != nil {
+				return waymark.Errorf(waymark.KindInvalid, "batch %s", waymark.ErrorMessage(problem)), nil
+			}
+		}
+		p.SentAt = sentAt
+	case raw[0] != '{' && !isNull(raw):
+		return waymark.Errorf(waymark.KindInvalid, "batch %q must be a JSON object", name), nil
+	case name == "context":
+		p.Context = rawObject(raw)
+	default:
+		p.Integrations = rawObject(raw)
+	}
+	return nil, nil
+}
+
+// readMessages reads the "batch" array, slicing out each message. A message
+// is nested as deep as it would be on its own, so that its depth is judged
+// the same way in a batch and at a single-message endpoint.
 func (p *Payload) readMessages(r *reader) error {
 	if r.peek() != '[' {
-		if err := r.skipValue(1); err != nil {
+		if _, err := r.skipAny(1); err != nil {
 			return invalidJSON("request body", err)
 		}
 		return waymark.Errorf(waymark.KindInvalid, `"batch" must be an array of messages`)
@@ -212,9 +249,8 @@ func (p *Payload) readMessages(r *reader) error {
 		if len(p.Messages) == MaxBatchMessages {
 			return waymark.Errorf(waymark.KindTooLarge, "batch has more than %d messages", MaxBatchMessages)
 		}
-		r.peek()
-		start := r.pos
-		if err := r.skipValue(2); err != nil {
+		start := r.valueStart()
+		if _, err := r.skipAny(0); err != nil {
 			return invalidJSON("request body", err)
 		}
 		p.Messages = append(p.Messages, r.data[start:r.pos])

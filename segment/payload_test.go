@@ -197,10 +197,16 @@ func TestDecodePayloadErrors(t *testing.T) {
 		msg  string
 	}{
 		{"empty body", "", ``, waymark.KindInvalid, "request body is not valid JSON: unexpected end of JSON at byte 0"},
-		{"malformed JSON", "", `{"batch":[{"type":"track",}]}`, waymark.KindInvalid, `request body is not valid JSON: unexpected '}' at byte 26`},
-		{"malformed single", waymark.Track, `{"event":"A" "userId":"u"}`, waymark.KindInvalid, `request body is not valid JSON: unexpected '"' at byte 13`},
+		{"members not told apart", "", `{"batch":[] "writeKey":"wk"}`, waymark.KindInvalid, `request body is not valid JSON: unexpected '"' at byte 12`},
+		{"single message's members not told apart", waymark.Track, `{"event":"A" "userId":"u"}`, waymark.KindInvalid, `request body is not valid JSON: unexpected '"' at byte 13`},
 		{"unterminated", waymark.Track, `{"event":"A`, waymark.KindInvalid, `request body is not valid JSON: unterminated string at byte 11`},
-		{"invalid UTF-8", waymark.Track, "{\"event\":\"\xff\"}", waymark.KindInvalid, `request body is not valid JSON: invalid UTF-8 in string at byte 10`},
+		{"unterminated in a broken single message", waymark.Track, "{\"properties\":{\"a\":\"\xff}}", waymark.KindInvalid, `request body is not valid JSON: unterminated string at byte 23`},
+		{"truncated batch", "", `{"batch":[{"type":"track","event":"A"`, waymark.KindInvalid, `request body is not valid JSON: unexpected end of JSON at byte 37`},
+		{"truncated in a broken message", "", "{\"batch\":[{\"event\":\"\xff\",\"properties\":{\"a\":[1,2", waymark.KindInvalid, `request body is not valid JSON: unexpected end of JSON at byte 45`},
+		{"brackets that do not pair", "", `{"batch":[{"type":"track","properties":{"a":[1}},{}]}`, waymark.KindInvalid, `request body is not valid JSON: unexpected '}' at byte 46`},
+		{"unterminated string in a message", "", `{"batch":[{"event":"A}]}`, waymark.KindInvalid, `request body is not valid JSON: unterminated string at byte 24`},
+		{"messages not told apart", "", `{"batch":[{} {}]}`, waymark.KindInvalid, `request body is not valid JSON: unexpected '{' at byte 13`},
+		{"no message between commas", "", `{"batch":[{},,{}]}`, waymark.KindInvalid, `request body is not valid JSON: unexpected ',' at byte 13`},
 		{"trailing data", "", `{"batch":[]} {}`, waymark.KindInvalid, `request body is not valid JSON: unexpected '{' after the end of the JSON value at byte 13`},
 		{"array body", "", `[{"type":"track"}]`, waymark.KindInvalid, "request body must be a JSON object"},
 		{"string body", waymark.Track, `"track"`, waymark.KindInvalid, "request body must be a JSON object"},
@@ -208,15 +214,11 @@ func TestDecodePayloadErrors(t *testing.T) {
 		{"batch not an array", "", `{"batch":{"type":"track"}}`, waymark.KindInvalid, `"batch" must be an array of messages`},
 		{"batch null", "", `{"batch":null}`, waymark.KindInvalid, `"batch" must be an array of messages`},
 		{"writeKey not a string", "", `{"writeKey":1,"batch":[]}`, waymark.KindInvalid, `"writeKey" must be a string`},
-		{"bad batch sentAt", "", `{"batch":[],"sentAt":"yesterday"}`, waymark.KindInvalid, `sentAt "yesterday" is not an ISO 8601 time`},
-		{"batch context not an object", "", `{"batch":[],"context":[1]}`, waymark.KindInvalid, `batch "context" must be a JSON object`},
-		{"batch integrations not an object", "", `{"batch":[],"integrations":"all"}`, waymark.KindInvalid, `batch "integrations" must be a JSON object`},
 		{"type mismatch", waymark.Track, `{"type":"identify","userId":"u"}`, waymark.KindInvalid, `message type "identify" does not match the track endpoint`},
 		{"unknown endpoint type", "pageview", `{}`, waymark.KindInvalid, `unknown message type "pageview"`},
 		{"too many messages", "", manyMessages, waymark.KindTooLarge, "batch has more than 2500 messages"},
 		{"body too large", "", `{"batch":[],"x":"` + strings.Repeat("a", MaxBatchBytes) + `"}`, waymark.KindTooLarge, "request body is 512019 bytes; the limit is 512000"},
 		{"single message too large", waymark.Track, `{"event":"` + strings.Repeat("a", MaxMessageBytes) + `"}`, waymark.KindTooLarge, "message is 32780 bytes; the limit is 32768"},
-		{"nested too deeply", "", `{"batch":[` + strings.Repeat("[", 300) + strings.Repeat("]", 300) + `]}`, waymark.KindInvalid, "request body is not valid JSON: JSON nested too deeply at byte 264"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -244,8 +246,8 @@ func TestDecodePayloadLimitsAreInclusive(t *testing.T) {
 	}
 }
 
-// A batch is refused whole only for its syntax; a message that is JSON but
-// not a message is rejected on its own so the others are kept.
+// A message that is JSON but not a message object is rejected on its own,
+// so the others are kept.
 func TestDecodePayloadKeepsBadMessagesForParse(t *testing.T) {
 	p, err := DecodePayload([]byte(`{"batch":[null,[1],{"type":"track","event":"A","userId":"u"}]}`), "")
 	if err != nil {
@@ -267,5 +269,117 @@ func TestDecodePayloadEmptyBatch(t *testing.T) {
 	p, err := DecodePayload([]byte(`{"batch":[ ]}`), "")
 	if err != nil || len(p.Messages) != 0 {
 		t.Errorf("got %d messages, %v", len(p.Messages), err)
+	}
+}
+
+// One broken message never costs its neighbours: DecodePayload finds where
+// it ends, ParseMessage (or Validate) rejects it alone, and the others are
+// read as if it were not there. A batch-level field that cannot be used
+// rejects only the messages that would take it.
+func TestDecodePayloadBadMessageAlone(t *testing.T) {
+	const (
+		ok1 = `{"type":"track","event":"A","userId":"u"}`
+		ok2 = `{"type":"identify","userId":"u","traits":{"plan":"pro"}}`
+	)
+	batch := func(bad string) string { return `{"batch":[` + ok1 + `,` + bad + `,` + ok2 + `]}` }
+	deep := `{"type":"track","event":"A","userId":"u","properties":` + strings.Repeat(`{"a":`, 299) + `1` + strings.Repeat(`}`, 299) + `}`
+	tests := []struct {
+		name string
+		body string
+		want []string // each message's reason, "" for valid
+	}{
+		{"invalid UTF-8 in a key", batch("{\"type\":\"track\",\"ev\xe9nt\":\"A\",\"userId\":\"u\"}"),
+			[]string{"", "message is not valid JSON: invalid UTF-8 in string at byte 19", ""}},
+		{"invalid UTF-8 in a value", batch("{\"type\":\"track\",\"event\":\"Caf\xe9\",\"userId\":\"u\"}"),
+			[]string{"", "message is not valid JSON: invalid UTF-8 in string at byte 28", ""}},
+		{"invalid UTF-8 in a nested property", batch("{\"type\":\"track\",\"event\":\"A\",\"userId\":\"u\",\"properties\":{\"items\":[{\"name\":\"\xc3(\"}]}}"),
+			[]string{"", "message is not valid JSON: invalid UTF-8 in string at byte 73", ""}},
+		{"nested 300 levels deep", batch(deep), []string{"", "message is nested more than 256 levels deep", ""}},
+		{"nested 256 levels deep is fine", batch(`{"type":"track","event":"A","userId":"u","properties":` + strings.Repeat(`[`, 255) + strings.Repeat(`]`, 255) + `}`),
+			[]string{"", `"properties" must be a JSON object`, ""}},
+		{"syntax error inside", batch(`{"type":"track","event":"A",}`), []string{"", "message is not valid JSON: unexpected '}' at byte 28", ""}},
+		{"control character", batch("{\"type\":\"track\",\"event\":\"a\tb\"}"), []string{"", "message is not valid JSON: control character in string at byte 26", ""}},
+		{"broken literal", batch(`tru`), []string{"", "message is not valid JSON: invalid literal at byte 0", ""}},
+		{"number too large", batch(`{"type":"track","event":"A","userId":"u","properties":{"revenue":1e400}}`), []string{"", "properties.revenue: number 1e400 is too large", ""}},
+		{"each of several", "{\"batch\":[\"\xff\"," + ok1 + `,` + deep + `,{"a":}]}`,
+			[]string{"message is not valid JSON: invalid UTF-8 in string at byte 1", "", "message is nested more than 256 levels deep", "message is not valid JSON: unexpected '}' at byte 5"}},
+
+		// The batch's context applies to messages without one, and its library
+		// name to messages whose context names none.
+		{"batch context with invalid UTF-8",
+			"{\"context\":{\"page\":{\"title\":\"Caf\xe9\"}},\"batch\":[" + ok1 + `,{"type":"track","event":"A","userId":"u","context":{"library":{"name":"analytics-go"}}},{"type":"track","event":"A","userId":"u","context":{"ip":"192.0.2.1"}}]}`,
+			[]string{`batch "context" is not valid JSON: invalid UTF-8 in string at byte 32`, "", `batch "context" is not valid JSON: invalid UTF-8 in string at byte 32`}},
+		{"batch context nested too deeply", `{"context":{"x":` + strings.Repeat(`[`, 300) + strings.Repeat(`]`, 300) + `},"batch":[` + ok1 + `]}`,
+			[]string{`batch "context" is nested more than 256 levels deep`}},
+		{"batch context with a number too large", `{"context":{"screen":{"width":1e400}},"batch":[` + ok1 + `]}`,
+			[]string{`batch context.screen.width: number 1e400 is too large`}},
+		{"batch context not an object", `{"context":[1],"batch":[` + ok1 + `,{"type":"track","event":"A","userId":"u","context":{"library":{"name":"x"}}}]}`,
+			[]string{`batch "context" must be a JSON object`, ""}},
+		{"batch integrations broken", `{"integrations":{"All":tru},"batch":[` + ok1 + `,{"type":"track","event":"A","userId":"u","integrations":{}}]}`,
+			[]string{`batch "integrations" is not valid JSON: invalid literal at byte 23`, ""}},
+		{"batch integrations not an object", `{"integrations":"all","batch":[` + ok1 + `,{"type":"track","event":"A","userId":"u","integrations":{}}]}`,
+			[]string{`batch "integrations" must be a JSON object`, ""}},
+		{"batch sentAt Go's zero time", `{"sentAt":"0001-01-01T00:00:00Z","batch":[` + ok1 + `,{"type":"track","event":"A","userId":"u","sentAt":"2024-01-01T00:00:00Z"}]}`,
+			[]string{`batch sentAt "0001-01-01T00:00:00Z" is not a real time: send the time it was sent or leave it out`, ""}},
+		{"batch sentAt not a time", `{"sentAt":"yesterday","batch":[` + ok1 + `,{"type":"track","event":"A","userId":"u","sentAt":"2024-01-01T00:00:00Z"}]}`,
+			[]string{`batch sentAt "yesterday" is not an ISO 8601 time`, ""}},
+		{"batch sentAt not a string", `{"sentAt":1715682093,"batch":[` + ok1 + `]}`, []string{`batch "sentAt" must be a string`}},
+		{"batch sentAt with invalid UTF-8", "{\"sentAt\":\"2024-01-01\xff\",\"batch\":[" + ok1 + `]}`,
+			[]string{`batch "sentAt" is not valid JSON: invalid UTF-8 in string at byte 21`}},
+		{"broken batch-level field Waymark does not read", "{\"_metadata\":[\"\xff\",{\"a\":}],\"batch\":[" + ok1 + `]}`, []string{""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := DecodePayload([]byte(tt.body), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Messages) != len(tt.want) {
+				t.Fatalf("%d messages, want %d: %q", len(p.Messages), len(tt.want), p.Messages)
+			}
+			for i, want := range tt.want {
+				m, err := p.ParseMessage(p.Messages[i])
+				if err == nil {
+					err = m.Validate()
+				}
+				switch {
+				case want == "" && err != nil:
+					t.Errorf("message %d: %v", i, err)
+				case want != "":
+					wantError(t, err, waymark.KindInvalid, want)
+				}
+			}
+		})
+	}
+}
+
+// A single-message body broken inside is still the message, to be rejected
+// like any invalid one; its writeKey, which analytics.js puts last, is found
+// past the broken part.
+func TestDecodePayloadBadSingleMessage(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		want string
+	}{
+		{"invalid UTF-8 in a value", "{\"event\":\"Caf\xe9\",\"userId\":\"u\",\"writeKey\":\"wk\"}", "message is not valid JSON: invalid UTF-8 in string at byte 13"},
+		{"invalid UTF-8 in a key", "{\"event\":\"A\",\"\xff\":1,\"userId\":\"u\",\"writeKey\":\"wk\"}", "message is not valid JSON: invalid UTF-8 in string at byte 14"},
+		{"invalid UTF-8 in the type", "{\"type\":\"tr\xffck\",\"event\":\"A\",\"writeKey\":\"wk\"}", "message is not valid JSON: invalid UTF-8 in string at byte 11"},
+		{"nested 300 levels deep", `{"event":"A","userId":"u","properties":` + strings.Repeat(`{"a":`, 299) + `1` + strings.Repeat(`}`, 299) + `,"writeKey":"wk"}`, "message is nested more than 256 levels deep"},
+		{"syntax error in a property", `{"event":"A","userId":"u","properties":{"a":[1,]},"writeKey":"wk"}`, "message is not valid JSON: unexpected ']' at byte 47"},
+		{"number too large", `{"event":"A","userId":"u","properties":{"revenue":1e400},"writeKey":"wk"}`, "properties.revenue: number 1e400 is too large"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := DecodePayload([]byte(tt.body), waymark.Track)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.WriteKey != "wk" || len(p.Messages) != 1 || string(p.Messages[0]) != tt.body {
+				t.Fatalf("WriteKey %q, Messages %q; want wk and the body", p.WriteKey, p.Messages)
+			}
+			_, err = p.ParseMessage(p.Messages[0])
+			wantError(t, err, waymark.KindInvalid, tt.want)
+		})
 	}
 }

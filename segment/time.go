@@ -24,6 +24,29 @@ func notATime(field, s string) error {
 	return waymark.Errorf(waymark.KindInvalid, "%s %s is not an ISO 8601 time", field, quote(s))
 }
 
+// checkTime checks the time field of a message that is present: one
+// ParseTime reads, and not Go's zero time 0001-01-01T00:00:00Z. A Go client
+// sends that for a time.Time it never set (omitempty does not leave a struct
+// out), and read as a time it would count as absent, so the message would
+// be stored under another time than the one it claims.
+func checkTime(field, s string) error {
+	t, ok := parseTime(s)
+	if !ok {
+		return notATime(field, s)
+	}
+	if t.Truncate(time.Millisecond).IsZero() {
+		send := "send the time of the event"
+		switch field {
+		case "sentAt":
+			send = "send the time it was sent"
+		case "receivedAt":
+			send = "send the time it was received"
+		}
+		return waymark.Errorf(waymark.KindInvalid, "%s %s is not a real time: %s or leave it out", field, quote(s), send)
+	}
+	return nil
+}
+
 // parseTime is ParseTime without an error value; it is on the hot path and
 // several times faster than trying time.Parse with each layout.
 func parseTime(s string) (time.Time, bool) {

@@ -12,8 +12,10 @@ import (
 // needs: a known type; a userId or anonymousId; the field each call type
 // requires (track "event", alias "previousId", group "groupId");
 // properties, traits, context and integrations JSON objects when present;
-// ids and names at most MaxStringBytes; times that ParseTime reads; and
-// the message at most MaxMessageBytes. Ids count as present when they are
+// ids and names at most MaxStringBytes; times that ParseTime reads and that
+// are not Go's zero time; and the message at most MaxMessageBytes.
+// (ParseMessage has refused invalid JSON already, and numbers too large for
+// a float64, which no JSON decoder could read back from storage.) Ids count as present when they are
 // not blank. The error is a *waymark.Error of KindInvalid whose Message
 // says exactly what is wrong, to keep with the rejected message.
 func (m *Message) Validate() error {
@@ -72,8 +74,8 @@ func (m *Message) Validate() error {
 		{"receivedAt", m.ReceivedAt},
 	} {
 		if f.value != "" {
-			if _, ok := parseTime(f.value); !ok {
-				return notATime(f.name, f.value)
+			if err := checkTime(f.name, f.value); err != nil {
+				return err
 			}
 		}
 	}
@@ -95,7 +97,7 @@ func (m *Message) checkObject(name string, raw json.RawMessage) error {
 	}
 	if !m.checked {
 		if err := checkJSON(v); err != nil {
-			return invalidJSON(`"`+name+`"`, err)
+			return jsonError(`"`+name+`"`, name, err)
 		}
 	}
 	return nil

@@ -49,6 +49,12 @@ func TestValidate(t *testing.T) {
 		{"bad originalTimestamp", `{"type":"track","event":"A","userId":"u","originalTimestamp":"2024-02-30T00:00:00Z"}`, `originalTimestamp "2024-02-30T00:00:00Z" is not an ISO 8601 time`},
 		{"bad sentAt", `{"type":"track","event":"A","userId":"u","sentAt":"1715682093123"}`, `sentAt "1715682093123" is not an ISO 8601 time`},
 		{"bad receivedAt", `{"type":"track","event":"A","userId":"u","receivedAt":"2024-01-01T25:00:00Z"}`, `receivedAt "2024-01-01T25:00:00Z" is not an ISO 8601 time`},
+		{"Go's zero time as timestamp", `{"type":"track","event":"A","userId":"u","timestamp":"0001-01-01T00:00:00Z"}`, `timestamp "0001-01-01T00:00:00Z" is not a real time: send the time of the event or leave it out`},
+		{"Go's zero time as originalTimestamp", `{"type":"track","event":"A","userId":"u","originalTimestamp":"0001-01-01T00:00:00.000Z"}`, `originalTimestamp "0001-01-01T00:00:00.000Z" is not a real time: send the time of the event or leave it out`},
+		{"Go's zero time as sentAt, in another zone", `{"type":"track","event":"A","userId":"u","sentAt":"0001-01-01T02:00:00+02:00"}`, `sentAt "0001-01-01T02:00:00+02:00" is not a real time: send the time it was sent or leave it out`},
+		{"Go's zero time as receivedAt, under a millisecond off", `{"type":"track","event":"A","userId":"u","receivedAt":"0001-01-01T00:00:00.0009Z"}`, `receivedAt "0001-01-01T00:00:00.0009Z" is not a real time: send the time it was received or leave it out`},
+		{"a millisecond after Go's zero time", `{"type":"track","event":"A","userId":"u","timestamp":"0001-01-01T00:00:00.001Z"}`, ""},
+		{"the year 0", `{"type":"track","event":"A","userId":"u","timestamp":"0000-12-31T23:59:59Z"}`, ""},
 		{"too large", `{"type":"track","event":"A","userId":"u","properties":{"x":"` + strings.Repeat("a", MaxMessageBytes) + `"}}`, "message is 32831 bytes; the limit is 32768"},
 	}
 	for _, tt := range tests {

@@ -5,12 +5,18 @@ import (
 	"time"
 
 	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/report"
 )
 
 // Flat is an event as both engines store it: one field per column, empty
 // strings for absent values. Engines scan their rows into it and turn it
 // into a waymark.Event with Event, so both read events back the same way.
 type Flat struct {
+	// The members of Properties and of Traits (report.Members), which
+	// engines store beside the JSON for reports to read. Flatten fills
+	// them; Event ignores them.
+	PropertiesNames, PropertiesTexts, TraitsNames, TraitsTexts []string
+
 	MessageID, Type, Name, UserID, AnonymousID, GroupID, PreviousID string
 
 	Timestamp, OriginalTimestamp, SentAt, ReceivedAt time.Time
@@ -61,6 +67,8 @@ func Flatten(e *waymark.Event) Flat {
 		amount := e.Revenue.Amount
 		f.Revenue, f.Currency = &amount, e.Revenue.Currency
 	}
+	f.PropertiesNames, f.PropertiesTexts = report.Members(e.Properties)
+	f.TraitsNames, f.TraitsTexts = report.Members(e.Traits)
 	return f
 }
 

@@ -3,20 +3,25 @@ package storage
 import (
 	"context"
 	"fmt"
-	"slices"
+	"maps"
 	"strings"
 	"text/template"
 	"time"
 
+	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/report"
 )
 
 // Dialect is how an engine's SQL spells what a report query needs. Each
 // entry is a format string of SQL expressions.
 type Dialect struct {
-	Param    string // the placeholder of named parameter %s
-	Column   string // the value of column %s, '' when absent
-	Member   string // the text of member %[2]s of JSON column %[1]s, '' when absent (see HitsSQL.Objects)
+	Param  string // the placeholder of named parameter %s
+	Column string // the value of column %s, '' when absent
+	// Member is the text of member %[2]s of JSON column %[1]s (properties
+	// or traits), '' when absent: the element of %[1]s_texts at the
+	// position of %[2]s in %[1]s_names, the lists report.Members gives,
+	// which engines store beside the JSON.
+	Member   string
 	Contains string // whether %[1]s contains %[2]s
 	Matches  string // whether %[1]s matches the regular expression %[2]s, as Go's regexp would
 	In       string // whether %[1]s is in the list %[2]s
@@ -28,14 +33,7 @@ type Dialect struct {
 // report.Query as expressions that read the fields the query uses, one column
 // each, then the mask and the breakdown value from those columns.
 type HitsSQL struct {
-	// Objects are the JSON columns the fields read members of. The template
-	// reads each object's top-level members with the regular expressions of
-	// json.go, parameters json_object, json_escapes, json_lone_surrogate,
-	// json_member_name and json_member_value, into lists OBJECT_names and
-	// OBJECT_texts for Dialect.Member: the names decoded, the values as
-	// report.Field.Value reads them.
-	Objects []Object
-	Fields  []Column // field0, field1, ...: each field's value, '' when not set
+	Fields []Column // field0, field1, ...: each field's value, '' when not set
 	// Selects is a condition on the stored columns that every row the query
 	// returns meets: it narrows the scan before fields are read.
 	Selects   string
@@ -47,16 +45,6 @@ type HitsSQL struct {
 
 // Column is an expression and its name.
 type Column struct{ Name, SQL string }
-
-// Object is a JSON column whose members a query reads.
-type Object struct {
-	Name string
-	// Needed is a condition on the stored columns: only rows where it holds
-	// can have a member value that matters. Reading members by regular
-	// expressions costs far more than testing columns, so engines that can
-	// skip work per row read them only where Needed holds.
-	Needed string
-}
 
 // Param is a named query parameter.
 type Param struct {
@@ -72,57 +60,30 @@ func CompileHits(q *report.Query, d *Dialect, hitsTemplate *template.Template) (
 	if err := q.Validate(); err != nil {
 		return "", nil, err
 	}
-	if len(q.PersonKeys()) > 0 {
-		return "", nil, fmt.Errorf("a query of events cannot read person traits: split it with report.Query.SplitPersons")
+	if len(q.PersonFields()) > 0 {
+		return "", nil, fmt.Errorf("a query of events cannot read person fields: split it with report.Query.SplitPersons")
 	}
 	c := hitsCompiler{d: d, fields: map[report.Field]string{}}
-	var bits, anyColumns []string
-	needed := map[string][]string{} // object -> conditions of rows that need it
+	var bits, selects []string
 	for i, t := range q.Touchpoints {
-		var conditions, columns []string
-		var objects []string
+		var conditions, stored []string
 		for _, cond := range t.Conditions() {
 			conditions = append(conditions, c.holds(cond))
-			if object, _, ok := cond.Field.Object(); ok {
-				objects = append(objects, object)
-			} else {
-				columns = append(columns, c.holdsOnColumns(cond))
-			}
+			stored = append(stored, c.holdsOnColumns(cond))
 		}
 		bits = append(bits, fmt.Sprintf("CASE WHEN %s THEN %d ELSE 0 END", all(conditions), uint64(1)<<i))
-		anyColumns = append(anyColumns, all(columns))
-		for _, object := range objects {
-			needed[object] = append(needed[object], all(columns))
-		}
+		selects = append(selects, all(stored))
 	}
 	c.sql.Mask = fmt.Sprintf(d.Mask, strings.Join(append([]string{"0"}, bits...), " + "))
 	c.sql.Value = "''"
 	if q.Breakdown != "" {
 		c.sql.Value = c.field(q.Breakdown)
-		if object, _, ok := q.Breakdown.Object(); ok {
-			// The value matters wherever the mask may be set, or everywhere.
-			needed[object] = append(needed[object], anyColumns...)
-			if q.AllEvents || len(anyColumns) == 0 {
-				needed[object] = append(needed[object], "1 = 1")
-			}
-		}
 	}
 	c.sql.Selects = "1 = 1"
 	if !q.AllEvents {
-		c.sql.Selects = "(" + strings.Join(append([]string{"1 = 0"}, anyColumns...), " OR ") + ")"
-	}
-	for i, o := range c.sql.Objects {
-		c.sql.Objects[i].Needed = "(" + strings.Join(needed[o.Name], " OR ") + ")"
+		c.sql.Selects = "(" + strings.Join(append([]string{"1 = 0"}, selects...), " OR ") + ")"
 	}
 	c.sql.AllEvents = q.AllEvents
-	if len(c.sql.Objects) > 0 {
-		c.sql.params = append(c.sql.params,
-			Param{"json_object", JSONObject},
-			Param{"json_escapes", JSONEscapes},
-			Param{"json_lone_surrogate", JSONLoneSurrogate},
-			Param{"json_member_name", JSONMemberName},
-			Param{"json_member_value", JSONMemberValue})
-	}
 	var query strings.Builder
 	if err := hitsTemplate.Execute(&query, c.sql); err != nil {
 		return "", nil, err
@@ -145,8 +106,8 @@ func all(conditions []string) string {
 	return strings.Join(conditions, " AND ")
 }
 
-// holdsOnColumns is holds for a condition on a stored column, written on
-// the column itself rather than on a field of the query.
+// holdsOnColumns is holds written on the stored columns themselves rather
+// than on fields of the query.
 func (c *hitsCompiler) holdsOnColumns(cond report.Condition) string {
 	c.inline = true
 	defer func() { c.inline = false }()
@@ -187,29 +148,28 @@ func (c *hitsCompiler) holds(cond report.Condition) string {
 	return "(" + v + " <> '' AND " + test + ")"
 }
 
-// field returns the column holding f's value, adding it on first use.
+// field returns the column holding f's value, adding it on first use; or,
+// inline, the expression that reads it from the stored columns.
 func (c *hitsCompiler) field(f report.Field) string {
-	_, column := report.Columns[f]
-	if column && c.inline {
-		return fmt.Sprintf(c.d.Column, string(f))
+	if c.inline {
+		return c.read(f)
 	}
 	if name, ok := c.fields[f]; ok {
 		return name
 	}
-	var sql string
-	if column {
-		sql = fmt.Sprintf(c.d.Column, string(f)) // report.Columns names the engines' columns
-	} else {
-		object, key, _ := f.Object()
-		if !slices.ContainsFunc(c.sql.Objects, func(o Object) bool { return o.Name == object }) {
-			c.sql.Objects = append(c.sql.Objects, Object{Name: object})
-		}
-		sql = fmt.Sprintf(c.d.Member, object, c.param(key))
-	}
 	name := fmt.Sprint("field", len(c.sql.Fields))
-	c.sql.Fields = append(c.sql.Fields, Column{name, sql})
+	c.sql.Fields = append(c.sql.Fields, Column{name, c.read(f)})
 	c.fields[f] = name
 	return name
+}
+
+// read is the expression of an event field's value on the stored columns.
+func (c *hitsCompiler) read(f report.Field) string {
+	if _, column := report.Columns[f]; column {
+		return fmt.Sprintf(c.d.Column, string(f)) // report.Columns names the engines' columns
+	}
+	object, key, _ := f.Object()
+	return fmt.Sprintf(c.d.Member, object, c.param(key))
 }
 
 // param binds a value to a new parameter and returns its placeholder.
@@ -280,37 +240,95 @@ func ScanTraits(rows Rows, fn func(person string, traits []byte) error) error {
 	return rows.Err()
 }
 
+// Acquisitions streams every person of a project with their acquisition
+// (report.AcquisitionOf), which the engine computes in SQL.
+type Acquisitions func(ctx context.Context, project string, fn func(person string, a *waymark.Acquisition) error) error
+
+// ScanAcquisitions passes rows of a person and the acquisition's fields, in
+// the order of waymark.Acquisition, to fn, and closes them.
+func ScanAcquisitions(rows Rows, fn func(person string, a *waymark.Acquisition) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		var person string
+		var a waymark.Acquisition
+		if err := rows.Scan(&person, &a.Channel, &a.UTMSource, &a.UTMMedium, &a.UTMCampaign, &a.UTMContent,
+			&a.ReferrerHost, &a.LandingPage, &a.FirstSeen); err != nil {
+			return err
+		}
+		if err := fn(person, &a); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Persons is how an engine reads what person fields need: the identify
+// calls' traits and every person's acquisition.
+type Persons struct {
+	Traits       Traits
+	Acquisitions Acquisitions
+}
+
+// Profiles returns the profiles of the project's persons with the person
+// fields among fields, each read only when a field needs it; persons
+// without a value of those fields have none.
+func (ps Persons) Profiles(ctx context.Context, project string, fields []report.Field) (map[string]report.Profile, error) {
+	profiles := map[string]report.Profile{}
+	profile := func(person string) report.Profile {
+		p := profiles[person]
+		if p == nil {
+			p = report.Profile{}
+			profiles[person] = p
+		}
+		return p
+	}
+	traits, acquisition := false, false
+	for _, f := range fields {
+		_, trait := f.PersonTrait()
+		traits = traits || trait
+		acquisition = acquisition || (f.OfPerson() && !trait)
+	}
+	if traits {
+		err := ps.Traits(ctx, project, func(person string, object []byte) error {
+			profile(person).ApplyTraits(object, fields)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("person traits: %w", err)
+		}
+	}
+	if acquisition {
+		err := ps.Acquisitions(ctx, project, func(person string, a *waymark.Acquisition) error {
+			profile(person).SetAcquisition(a, fields)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("acquisition: %w", err)
+		}
+	}
+	maps.DeleteFunc(profiles, func(_ string, p report.Profile) bool { return len(p) == 0 })
+	return profiles, nil
+}
+
 // PersonHits answers q for an engine whose events query reads no person
-// traits: events runs the event part of q (see report.Query.SplitPersons),
-// and traits gives the persons' current traits, kept in memory for the keys
-// q reads only.
-func PersonHits(ctx context.Context, q report.Query, events report.HitsFunc, traits Traits, fn func(*report.Person) error) error {
-	keys := q.PersonKeys()
-	if len(keys) == 0 {
+// fields: events runs the event part of q (see report.Query.SplitPersons),
+// and persons gives the profiles of the persons, kept in memory for the
+// fields q reads only.
+func PersonHits(ctx context.Context, q report.Query, events report.HitsFunc, persons Persons, fn func(*report.Person) error) error {
+	fields := q.PersonFields()
+	if len(fields) == 0 {
 		return events(ctx, q, fn)
 	}
 	if err := q.Validate(); err != nil {
 		return err
 	}
-	persons := map[string]report.Traits{}
-	err := traits(ctx, q.ProjectID, func(person string, object []byte) error {
-		t := persons[person]
-		if t == nil {
-			t = report.Traits{}
-			persons[person] = t
-		}
-		t.Apply(object, keys)
-		if len(t) == 0 {
-			delete(persons, person)
-		}
-		return nil
-	})
+	profiles, err := persons.Profiles(ctx, q.ProjectID, fields)
 	if err != nil {
-		return fmt.Errorf("person traits: %w", err)
+		return err
 	}
 	eventQuery, complete := q.SplitPersons()
 	return events(ctx, eventQuery, func(p *report.Person) error {
-		if !complete(p, persons[p.ID]) {
+		if !complete(p, profiles[p.ID]) {
 			return nil
 		}
 		return fn(p)

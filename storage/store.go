@@ -28,8 +28,28 @@ type Store interface {
 	// Group returns a group's latest traits and its members.
 	Group(ctx context.Context, projectID, groupID string) (waymark.GroupProfile, error)
 
-	// Reports read the store as a report.Source.
+	// Reports read the store as a report.Source, and their warnings the
+	// catalog's EventNames (report.Catalog).
 	report.Source
+
+	// The schema catalog: what each project's events are called and carry,
+	// with counts, as report.Reference defines them. Names and keys come
+	// from a summary that writes maintain, so they answer fast however many
+	// events there are.
+	//
+	// EventNames lists every (type, name) of the project's events with their
+	// number and first and last times, most events first.
+	EventNames(ctx context.Context, projectID string) ([]report.EventName, error)
+	// PropertyKeys lists the top-level property keys of the events the
+	// filter picks, with the number of events that have each, most first.
+	PropertyKeys(ctx context.Context, projectID string, filter report.EventFilter) ([]report.PropertyKey, error)
+	// TraitKeys lists the keys of identify calls' traits with the number of
+	// persons who sent each with a value, most first.
+	TraitKeys(ctx context.Context, projectID string) ([]report.TraitKey, error)
+	// FieldValues lists the most common values of a field, read on demand:
+	// of an event field among the events (of one name), of a person field
+	// among the persons (who did an event of that name).
+	FieldValues(ctx context.Context, projectID string, q report.ValuesQuery) ([]report.FieldValue, error)
 
 	Projects(ctx context.Context) ([]waymark.Project, error)
 	CreateProject(ctx context.Context, p waymark.Project) error

@@ -11,7 +11,16 @@ SELECT
     properties, traits, context, integrations,
     if(person_id = '', distinct_id, person_id) AS person
 FROM (
-    SELECT *
+    -- Not *, which would read the lists of members, and compute them for
+    -- rows stored before migration 0003.
+    SELECT message_id, type, name, distinct_id, user_id, anonymous_id, group_id, previous_id,
+        timestamp, original_timestamp, sent_at, received_at,
+        url, host, path, title, referrer, referrer_host,
+        utm_source, utm_medium, utm_campaign, utm_term, utm_content, click_id, channel,
+        browser, browser_version, os, os_version, device_type,
+        ip, country, region, city,
+        revenue, currency,
+        properties, traits, context, integrations, seq
     FROM events
     WHERE project_id = ?
     ORDER BY seq, message_id

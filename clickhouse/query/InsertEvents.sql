@@ -9,4 +9,5 @@ INSERT INTO events (
     utm_source, utm_medium, utm_campaign, utm_term, utm_content, click_id, channel,
     browser, browser_version, os, os_version, device_type,
     ip, country, region, city,
-    currency, properties, traits, context, integrations)
+    currency, properties, traits, context, integrations,
+    properties_names, properties_texts, traits_names, traits_texts)

@@ -97,6 +97,25 @@ func write(t *testing.T, name, text string) string {
 	return path
 }
 
+// TestQueryWarns prints a report's warnings to standard error, the numbers
+// to standard output.
+func TestQueryWarns(t *testing.T) {
+	dataDir := t.TempDir()
+	startServer(t, dataDir).stop(t) // a project without events
+	cmd := exec.Command(binary, "query", "funnel", "--data", dataDir, "--steps", "Trial Startd,Paid")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("query: %v\n%s%s", err, stdout.String(), stderr.String())
+	}
+	if want := "warning: no events yet: see docs/api.md to send the first one\n"; stderr.String() != want {
+		t.Errorf("standard error %q, want %q", stderr.String(), want)
+	}
+	if !strings.Contains(stdout.String(), "entered 0, converted 0") {
+		t.Errorf("standard output:\n%s", stdout.String())
+	}
+}
+
 func sameJSONText(t *testing.T, a, b string) bool {
 	var x, y any
 	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
@@ -204,15 +223,22 @@ func TestQueryFormats(t *testing.T) {
 1,Seen,2,Paid,1,false,3600
 `},
 		{"journey table", []string{"query", "journey", "--def", journey}, "~  Seen -> Paid: 1\n\npersons 2; conversion first to last stage 50.00%"},
-		{"person", []string{"query", "person", "a1"}, `id                   ada
-ids                  ["a1","ada"]
-traits.company.name  Acme
-traits.plan          pro
-firstSeen            2026-01-01T10:00:00Z
-lastSeen             2026-01-01T11:00:00Z
-`},
-		{"person csv", []string{"query", "person", "ada", "--format", "csv"}, `id,ids,traits.company.name,traits.plan,firstSeen,lastSeen
-ada,"[""a1"",""ada""]",Acme,pro,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z
+		{"person", []string{"query", "person", "a1"}, "id                         ada\n" +
+			"ids                        [\"a1\",\"ada\"]\n" +
+			"traits.company.name        Acme\n" +
+			"traits.plan                pro\n" +
+			"firstSeen                  2026-01-01T10:00:00Z\n" +
+			"lastSeen                   2026-01-01T11:00:00Z\n" +
+			"acquisition.channel        Direct\n" +
+			"acquisition.utm_source     \n" +
+			"acquisition.utm_medium     \n" +
+			"acquisition.utm_campaign   \n" +
+			"acquisition.utm_content    \n" +
+			"acquisition.referrer_host  \n" +
+			"acquisition.landing_page   \n" +
+			"acquisition.first_seen     2026-01-01\n"},
+		{"person csv", []string{"query", "person", "ada", "--format", "csv"}, `id,ids,traits.company.name,traits.plan,firstSeen,lastSeen,acquisition.channel,acquisition.utm_source,acquisition.utm_medium,acquisition.utm_campaign,acquisition.utm_content,acquisition.referrer_host,acquisition.landing_page,acquisition.first_seen
+ada,"[""a1"",""ada""]",Acme,pro,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,Direct,,,,,,,2026-01-01
 `},
 		{"person json", []string{"query", "person", "--format", "json", "b1"}, `~"id": "b1",`},
 	}

@@ -52,8 +52,22 @@ func testHitsReference(t *testing.T, open Opener, seed uint64) {
 		}
 	}
 
-	// An invalid query fails before it runs; an error of fn ends the stream.
+	// A person's acquisition is the same for any of their ids.
 	ctx := context.Background()
+	for _, id := range append(slices.Clone(hitAnonymousIDs), "u0", "u1", "u2", "u3") {
+		p, err := s.Person(ctx, "p", id)
+		if waymark.ErrorKind(err) == waymark.KindNotFound {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := referenceAcquisition(&ref, "p", graph.Person(id)); p.Acquisition != want {
+			t.Errorf("acquisition of %s's person %s = %+v, want %+v", id, p.ID, p.Acquisition, want)
+		}
+	}
+
+	// An invalid query fails before it runs; an error of fn ends the stream.
 	if err := s.Hits(ctx, report.Query{ProjectID: "p", Breakdown: "nope"}, nil); waymark.ErrorKind(err) != waymark.KindInvalid {
 		t.Errorf("breakdown by an unknown field: err = %v, want invalid", err)
 	}
@@ -66,6 +80,18 @@ func testHitsReference(t *testing.T, open Opener, seed uint64) {
 	if !errors.Is(err, stop) || calls != 1 {
 		t.Errorf("fn failing: %d calls, err = %v; want 1 call and its error", calls, err)
 	}
+}
+
+// referenceAcquisition is the acquisition of a person of the reference's
+// events.
+func referenceAcquisition(ref *report.Reference, project, person string) waymark.Acquisition {
+	var events []*waymark.Event
+	for i := range ref.Events {
+		if e := &ref.Events[i]; e.ProjectID == project && ref.PersonOf(e.DistinctID()) == person {
+			events = append(events, e)
+		}
+	}
+	return report.AcquisitionOf(events)
 }
 
 // collectHits runs q and copies what it streams.
@@ -165,6 +191,9 @@ var (
 	hitTitles       = []string{"Pricing", "two\nlines", "\u00c9t\u00e9", ""}
 	hitChannels     = []string{waymark.ChannelDirect, waymark.ChannelPaidSearch, waymark.ChannelEmail, ""}
 	hitCountries    = []string{"NL", "US", "DE", ""}
+	hitSources      = []string{"google", "newsletter", "Google", ""}
+	hitCampaigns    = []string{"spring", "caf\u00e9", ""}
+	hitReferrers    = []string{"www.google.com", "news.example.com", ""}
 	// Members of properties and traits, as written: numbers in several
 	// forms, strings with escapes and half a surrogate pair, values that
 	// nest the keys other members have at the top, odd keys.
@@ -180,24 +209,31 @@ var (
 		`"é"`:      {`"plain key"`},
 		`"title"`:  {`"caf\u00e9"`, `"\ud83d\ude00 smile"`, `"broken \ud800"`, `"tab\tx"`, `"back\\slash"`, `"quote\"d"`, `"a\u0000b"`},
 		`"price"`:  {`19.99`, `"19.99"`, `20`},
+		// Deeper than regular expressions can read (storagetest.DeepValue
+		// makes more), holding the keys of the top level.
+		`"deep"`: {`[[[[[[[[[[{"plan":"deep","n":1}]]]]]]]]]]`, `{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":{"plan":"deep","title":"]}"}}}}}}}}}}`},
 	}
 	hitMemberNames = slices.Sorted(maps.Keys(hitMembers))
 	hitFields      = []report.Field{
 		"type", "name", "path", "title", "channel", "country", "currency",
 		"properties.plan", "properties.n", "properties.flag", "properties.tags", "properties.nested",
 		`properties.a"b`, "properties.a.b", "properties.\u00e9", "properties.title", "properties.price",
-		"properties.missing", "traits.plan", "traits.n",
+		"properties.missing", "properties.deep", "traits.plan", "traits.n", "traits.title",
 		"person.plan", "person.n", "person.title", "person.missing",
+		"acquisition.channel", "acquisition.utm_source", "acquisition.utm_campaign", "acquisition.referrer_host",
+		"acquisition.landing_page", "acquisition.first_seen",
 	}
 	hitValues = []string{
 		"pro", "free", "Pro", "pro\nplus", "5", "12.5", "12.50", "7", "1e3", "true", "quoted", "dot",
 		"caf\u00e9", "Buy", "Home", "Signed Up", "/pricing", "/blog/a", "NL", "US", "EUR", "track", "page", "identify",
-		"Email", "19.99", "[]", `["a", "b"]`, "plain key", "escaped key", "a\x00b", "",
+		"Email", "19.99", "[]", `["a", "b"]`, "plain key", "escaped key", "a\x00b", "deep", "google", "spring",
+		"www.google.com", "2026-03-04", "",
 	}
 	hitNumbers = []string{"0", "5", "7", "12.5", "12.50", "-3", "19.99", "20", "0.1", "1000"}
 	hitRegexes = []string{
 		"", "^/blog", "b.c", "(?i)PRO", "pro.plus", "(?s)pro.plus", "two.lines", "^two$", "(?m)^two$", "lines$",
 		"^.{4}$", "\u00e9", "(?i)\u00c9T", "[0-9]+", `\d\.\d`, "^[^/]", "a|b", "^(free|pro)$", `\pL+`, "^$", "s$",
+		"^2026-03-0[34]$", "(?i)^g", "deep",
 	}
 	hitGlobs = []string{"/blog/*", "*", "/pricing", "/*/c", "*a*", "/caf\u00e9"}
 	hitOps   = []report.Op{
@@ -219,21 +255,27 @@ func randomHitEvents(rng *rand.Rand, n int) [][]waymark.Event {
 		e := waymark.Event{
 			ProjectID: "p", MessageID: fmt.Sprint("h", i), Timestamp: at, ReceivedAt: at,
 			AnonymousID: pick(rng, hitAnonymousIDs),
-			Properties:  randomObject(rng),
-			Campaign:    waymark.Campaign{Channel: pick(rng, hitChannels)},
-			Geo:         waymark.Geo{Country: pick(rng, hitCountries)},
+			Properties:  RandomObject(rng),
+			Campaign: waymark.Campaign{Channel: pick(rng, hitChannels), Source: pick(rng, hitSources),
+				Name: pick(rng, hitCampaigns), Medium: pick(rng, []string{"cpc", ""}), Content: pick(rng, []string{"ad1", ""})},
+			Page: waymark.PageInfo{ReferrerHost: pick(rng, hitReferrers)},
+			Geo:  waymark.Geo{Country: pick(rng, hitCountries)},
+		}
+		if rng.IntN(8) == 0 { // a first event on another day
+			e.Timestamp = e.Timestamp.Add(-24 * time.Hour)
+			e.ReceivedAt = e.Timestamp
 		}
 		if rng.IntN(10) == 0 {
 			e.ProjectID = "other"
 		}
 		switch rng.IntN(8) {
 		case 0:
-			e.Type, e.UserID, e.Traits = waymark.Identify, fmt.Sprint("u", rng.IntN(4)), randomObject(rng)
+			e.Type, e.UserID, e.Traits = waymark.Identify, fmt.Sprint("u", rng.IntN(4)), RandomObject(rng)
 		case 1:
 			e.Type, e.UserID, e.PreviousID, e.AnonymousID = waymark.Alias, fmt.Sprint("u", rng.IntN(4)), e.AnonymousID, ""
 		case 2, 3, 4:
-			e.Type, e.Name = waymark.Page, pick(rng, hitNames)
-			e.Page = waymark.PageInfo{Path: pick(rng, hitPaths), Title: pick(rng, hitTitles)}
+			e.Type, e.Name = pick(rng, []waymark.MessageType{waymark.Page, waymark.Page, waymark.Screen}), pick(rng, hitNames)
+			e.Page.Path, e.Page.Title = pick(rng, hitPaths), pick(rng, hitTitles)
 		default:
 			e.Type, e.Name = waymark.Track, pick(rng, hitNames)
 			if rng.IntN(4) == 0 {
@@ -256,10 +298,12 @@ func randomHitEvents(rng *rand.Rand, n int) [][]waymark.Event {
 	return batches
 }
 
-// randomObject returns a JSON object of random members, sometimes one
-// member twice, with random spaces between the parts; or no object at all,
-// or a list, which has no members.
-func randomObject(rng *rand.Rand) json.RawMessage {
+// RandomObject returns a JSON object of random members, sometimes one
+// member twice, with random spaces between the parts, and now and then a
+// member nested deeper than regular expressions can read that holds the
+// keys of the top level; or no object at all, or a list, which has no
+// members.
+func RandomObject(rng *rand.Rand) json.RawMessage {
 	switch rng.IntN(12) {
 	case 0, 1:
 		return nil
@@ -270,9 +314,37 @@ func randomObject(rng *rand.Rand) json.RawMessage {
 	var members []string
 	for range rng.IntN(6) {
 		name := pick(rng, hitMemberNames)
-		members = append(members, name+space()+":"+space()+pick(rng, hitMembers[name]))
+		value := pick(rng, hitMembers[name])
+		if rng.IntN(6) == 0 {
+			value = DeepValue(rng, 9+rng.IntN(6))
+		}
+		members = append(members, name+space()+":"+space()+value)
 	}
 	return json.RawMessage(space() + "{" + space() + strings.Join(members, space()+","+space()) + space() + "}")
+}
+
+// DeepValue returns a JSON value that nests lists and objects depth levels
+// deep around an object of members that the top level of RandomObject
+// has, with brackets, commas and colons inside strings along the way.
+func DeepValue(rng *rand.Rand, depth int) string {
+	if depth == 0 {
+		var members []string
+		for range 1 + rng.IntN(3) {
+			name := pick(rng, hitMemberNames)
+			members = append(members, name+":"+pick(rng, hitMembers[name]))
+		}
+		return "{" + strings.Join(members, ",") + "}"
+	}
+	inner := DeepValue(rng, depth-1)
+	switch rng.IntN(4) {
+	case 0:
+		return "[" + inner + "]"
+	case 1:
+		return `[1, "]}", ` + inner + `, {"plan" : "x"}]`
+	case 2:
+		return `{"plan":"shadow","k":` + inner + "}"
+	}
+	return `{ "a\"b" : "{[:,", "n" : ` + inner + ` }`
 }
 
 // randomQuery returns a valid query of project p over the pools.

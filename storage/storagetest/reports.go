@@ -14,22 +14,19 @@ import (
 	"github.com/waymark-analytics/waymark/report"
 )
 
-// reportDatasets is how many random datasets testReports stores, each in its
-// own project, and reportsPerDataset how many random reports it runs on each.
-const (
-	reportDatasets    = 150
-	reportsPerDataset = 3
-)
+// reportsPerDataset is how many random funnels testReports runs on each
+// dataset, besides a journey.
+const reportsPerDataset = 3
 
-// testReports stores many small random datasets and demands that every
-// random funnel and journey answers exactly as the reference evaluator does
-// over the same events.
-func testReports(t *testing.T, open Opener) {
+// testReports stores small random datasets, each in its own project, and
+// demands that every random funnel and journey answers exactly as the
+// reference evaluator does over the same events.
+func testReports(t *testing.T, open Opener, datasets int) {
 	ctx := context.Background()
 	s := open.Must(t)
 	rng := rand.New(rand.NewPCG(11, 13))
 	var all []waymark.Event
-	references := make([]*report.Reference, reportDatasets)
+	references := make([]*report.Reference, datasets)
 	for d := range references {
 		events := randomJourneys(rng, fmt.Sprint("r", d))
 		graph := identity.NewGraph()
@@ -69,11 +66,11 @@ func testReports(t *testing.T, open Opener) {
 		got, err := report.RunJourney(ctx, s, project, j, report.JourneyRange{})
 		compareReports(t, j, want, wantErr, got, err)
 	}
-	if converted < reportDatasets*reportsPerDataset/4 {
-		t.Errorf("only %d of %d funnels had conversions: the random reports test too little", converted, reportDatasets*reportsPerDataset)
+	if converted < datasets*reportsPerDataset/4 {
+		t.Errorf("only %d of %d funnels had conversions: the random reports test too little", converted, datasets*reportsPerDataset)
 	}
-	if convertedWays < reportDatasets*reportsPerDataset/12 {
-		t.Errorf("only %d of %d funnels with optional steps or step windows had conversions: the random reports test too little", convertedWays, reportDatasets*reportsPerDataset)
+	if convertedWays < datasets*reportsPerDataset/12 {
+		t.Errorf("only %d of %d funnels with optional steps or step windows had conversions: the random reports test too little", convertedWays, datasets*reportsPerDataset)
 	}
 }
 
