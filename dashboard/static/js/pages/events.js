@@ -71,7 +71,10 @@ function render() {
       order: 'newest', limit: 50, type: s.type, name: s.name, before: s.before,
       where: s.where.length ? JSON.stringify(s.where) : undefined,
     });
-    return [eventsTable(r.events, { caption: s.before ? 'Older events' : 'Latest events', file: 'events', empty: 'No events match.' }),
+    // With conditions, a page reads a bounded number of events: it can hold
+    // none that match and still lead further back.
+    const empty = r.next ? 'None of the events read for this page match; “Older” reads further back.' : 'No events match.';
+    return [eventsTable(r.events, { caption: s.before ? 'Older events' : 'Latest events', file: 'events', empty }),
       pager({ before: s.before, next: r.next, go: (before) => navigate(urlState({ ...state, before })) })];
   }, 'Loading events');
 }
