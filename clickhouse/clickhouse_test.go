@@ -93,7 +93,7 @@ type schemaTemplate struct {
 	name    string
 	cluster string
 	servers []driver.Conn // the single server, or every shard of the cluster
-	tables  []string      // the template's CREATE TABLE statements
+	tables  []string      // the template's CREATE TABLE statements, views after the tables they read
 }
 
 // templates holds a *lazyTemplate for each dsn.
@@ -156,7 +156,7 @@ func newTemplate(ctx context.Context, dsn string) (*schemaTemplate, error) {
 		}
 		tmpl.servers = append(tmpl.servers, conn)
 	}
-	if tmpl.tables, err = s.strings(ctx, "SELECT create_table_query FROM system.tables WHERE database = ?", tmpl.name); err != nil {
+	if tmpl.tables, err = s.strings(ctx, "SELECT create_table_query FROM system.tables WHERE database = ? ORDER BY engine = 'MaterializedView', name", tmpl.name); err != nil {
 		return nil, err
 	}
 	return tmpl, nil

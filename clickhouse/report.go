@@ -72,8 +72,11 @@ func (s *Store) eventHits(ctx context.Context, q report.Query, fn func(p *report
 	defer rows.Close()
 	return storage.StreamHits(rows, func(person *string, h *report.Hit) error {
 		var at int64
-		err := rows.Scan(person, &at, &h.Seq, &h.Mask, &h.Value)
+		err := rows.Scan(person, &at, &h.Seq, &h.Mask, &h.Value, &h.Revenue)
 		h.Time = fromMicros(at)
+		if !q.Revenue {
+			h.Revenue = 0
+		}
 		return err
 	}, fn)
 }

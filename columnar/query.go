@@ -2,6 +2,7 @@ package columnar
 
 import (
 	"context"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -417,15 +418,44 @@ func (pr *personRows) finish(fn func(*report.Person) error) error {
 // hit adds row r of pp as a hit when it is one; i orders it among the
 // person's rows.
 func (pr *personRows) hit(pp *partPlan, r int, t int64, i int) {
-	m := pp.mask(r)
-	if m == 0 && !pr.c.q.AllEvents {
-		return
+	if m := pp.mask(r); m != 0 || pr.c.q.AllEvents {
+		pr.add(pp, r, m, t, i)
 	}
+}
+
+// add adds row r of pp as a hit with the touchpoint bits m.
+func (pr *personRows) add(pp *partPlan, r int, m uint64, t int64, i int) {
 	h := report.Hit{Time: time.UnixMicro(t).UTC(), Seq: int64(i), Mask: m}
 	if pr.c.breakdown.kind != noBreakdown {
 		h.Value = pp.value(r)
 	}
+	if pr.c.q.Revenue {
+		if v := pp.p.revenue[r]; !math.IsNaN(v) {
+			h.Revenue = v
+		}
+	}
 	pr.out.Hits = append(pr.out.Hits, h)
+}
+
+// oneColumn is what the tight loop of scan needs when the query tests at
+// most one column, with a lookup table filled at once, and no members: the
+// touchpoint bits of a row are then its type's bits and its code's.
+type oneColumn struct {
+	codes []uint32 // nil: no column test
+	bits  []uint64
+}
+
+func (pp *partPlan) oneColumn() (oneColumn, bool) {
+	switch {
+	case len(pp.c.members) > 0 || len(pp.columns) > 1:
+		return oneColumn{}, false
+	case len(pp.columns) == 0:
+		return oneColumn{}, true
+	case pp.columns[0].known != nil:
+		return oneColumn{}, false
+	}
+	l := &pp.columns[0]
+	return oneColumn{codes: pp.p.codes[l.test.field], bits: l.bits}, true
 }
 
 // view is what one report reads of a project: its segment, a snapshot of
@@ -464,7 +494,7 @@ func (v *view) hits(ctx context.Context, q report.Query, fn func(*report.Person)
 				if lo >= len(seg.persons) {
 					return
 				}
-				b := &batch{}
+				b := batchPool.Get().(*batch)
 				err := v.scan(ctx, c, lo, min(lo+chunkPersons, len(seg.persons)), b.add)
 				if err != nil {
 					errs[w] = err
@@ -488,6 +518,8 @@ func (v *view) hits(ctx context.Context, q report.Query, fn func(*report.Person)
 				cancel()
 			}
 		}
+		b.ids, b.ends, b.hits = b.ids[:0], b.ends[:0], b.hits[:0]
+		batchPool.Put(b)
 	}
 	if err != nil {
 		return err
@@ -511,6 +543,9 @@ var (
 )
 
 const maxWorkers = 8
+
+// batchPool keeps batches for the next chunks: their slices grow once.
+var batchPool = sync.Pool{New: func() any { return &batch{} }}
 
 // batch is the persons one chunk found, their hits in one slice.
 type batch struct {
@@ -546,6 +581,9 @@ func (v *view) scan(ctx context.Context, c *compiled, lo, hi int, fn func(*repor
 	sp := c.on(&seg.part)
 	needAll := len(c.personFields) > 0
 	pr := newPersonRows(c)
+	one, fast := sp.oneColumn()
+	all := c.q.AllEvents
+	bounded := c.from != math.MinInt64 || c.to != math.MaxInt64
 	for p := lo; p < hi; p++ {
 		if p%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
@@ -554,13 +592,31 @@ func (v *view) scan(ctx context.Context, c *compiled, lo, hi int, fn func(*repor
 			continue
 		}
 		first, end := int(seg.personStart[p]), int(seg.personStart[p+1])
-		a, b := first+firstAtOrAfter(seg.time[first:end], c.from), first+firstAtOrAfter(seg.time[first:end], c.to)
+		a, b := first, end
+		if bounded {
+			a, b = first+firstAtOrAfter(seg.time[first:end], c.from), first+firstAtOrAfter(seg.time[first:end], c.to)
+		}
 		if a == b {
 			continue
 		}
 		pr.start(seg.persons[p])
-		for r := a; r < b; r++ {
-			pr.hit(sp, r, seg.time[r], r-first)
+		switch {
+		case !fast:
+			for r := a; r < b; r++ {
+				pr.hit(sp, r, seg.time[r], r-first)
+			}
+		case one.codes == nil:
+			for r := a; r < b; r++ {
+				if m := c.typeBits[seg.typ[r]]; m != 0 || all {
+					pr.add(sp, r, m, seg.time[r], r-first)
+				}
+			}
+		default:
+			for r := a; r < b; r++ {
+				if m := c.typeBits[seg.typ[r]] & one.bits[one.codes[r]]; m != 0 || all {
+					pr.add(sp, r, m, seg.time[r], r-first)
+				}
+			}
 		}
 		if len(pr.out.Hits) == 0 {
 			continue

@@ -26,6 +26,8 @@ type Query struct {
 	AllEvents bool
 	// Breakdown, if set, is read into every hit's Value.
 	Breakdown Field
+	// Revenue reads every hit's revenue amount into its Revenue.
+	Revenue bool
 }
 
 // Validate reports a query an engine cannot run.
@@ -50,6 +52,9 @@ type Hit struct {
 	Seq   int64     // storage order: breaks ties between equal times
 	Mask  uint64    // bit i: the event is touchpoint i
 	Value string    // the breakdown field's value, "" when not set
+	// Revenue is the event's revenue amount, when the query reads it; 0
+	// when the event has none.
+	Revenue float64
 }
 
 // Before orders hits by time, then storage order.
@@ -109,6 +114,9 @@ func (r *Reference) Hits(ctx context.Context, q Query, fn func(p *Person) error)
 		h := Hit{Time: micro(e.Timestamp), Seq: int64(i), Mask: mask}
 		if q.Breakdown != "" {
 			h.Value, _ = q.Breakdown.Value(e, profiles[person])
+		}
+		if q.Revenue && e.Revenue != nil {
+			h.Revenue = e.Revenue.Amount
 		}
 		persons[person] = append(persons[person], h)
 	}

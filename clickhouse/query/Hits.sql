@@ -9,13 +9,13 @@
 -- The first copy of each message is chosen among all its copies, as export
 -- chooses it, before the range and the touchpoints apply; but only messages
 -- with a copy that may be a hit (storage.HitsSQL.Selects) are read.
-SELECT if(person_id = '', distinct_id, person_id) AS person, timestamp, seq, mask, value
+SELECT if(person_id = '', distinct_id, person_id) AS person, timestamp, seq, mask, value, revenue
 FROM (
     -- Conditions read the fields as columns of the query below, not as
     -- aliases: ClickHouse pastes an alias's expression wherever it is used.
-    SELECT distinct_id, timestamp, seq, {{.Mask}} AS mask, {{.Value}} AS value
+    SELECT distinct_id, timestamp, seq, {{.Mask}} AS mask, {{.Value}} AS value, ifNull(revenue, 0) AS revenue
     FROM (
-        SELECT distinct_id, timestamp, seq{{range .Fields}},
+        SELECT distinct_id, timestamp, seq, revenue{{range .Fields}},
             {{.SQL}} AS {{.Name}}{{end}}
         FROM events
         WHERE project_id = @project{{if not .AllEvents}} AND message_id GLOBAL IN (

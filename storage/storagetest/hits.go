@@ -157,7 +157,7 @@ func diffHits(got, want []report.Person) string {
 		var lines []string
 		for _, p := range persons {
 			for _, h := range p.Hits {
-				lines = append(lines, fmt.Sprintf("%s %s mask=%b value=%q", p.ID, h.Time.Format(time.RFC3339Nano), h.Mask, h.Value))
+				lines = append(lines, fmt.Sprintf("%s %s mask=%b value=%q revenue=%g", p.ID, h.Time.Format(time.RFC3339Nano), h.Mask, h.Value, h.Revenue))
 			}
 			lines = append(lines, p.ID+" ends")
 		}
@@ -349,7 +349,7 @@ func DeepValue(rng *rand.Rand, depth int) string {
 
 // randomQuery returns a valid query of project p over the pools.
 func randomQuery(rng *rand.Rand) report.Query {
-	q := report.Query{ProjectID: "p", AllEvents: rng.IntN(4) == 0}
+	q := report.Query{ProjectID: "p", AllEvents: rng.IntN(4) == 0, Revenue: rng.IntN(2) == 0}
 	bound := func() time.Time {
 		if rng.IntN(3) == 0 {
 			return time.Time{}
