@@ -24,6 +24,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -188,7 +189,7 @@ func (x *Index) load(ctx context.Context, id string) (*project, error) {
 	for p.through < last {
 		through := min(last, p.through+replayChunk)
 		err := x.src.EventsBetween(ctx, id, p.through, through, func(seq int64, e *waymark.Event) error {
-			p.mem.add(p.seg, seq, e)
+			p.mem.add(p.seg, committed(seq, e))
 			return nil
 		})
 		if err != nil {
@@ -261,10 +262,27 @@ func (p *project) assign(did, person string) {
 	p.moved[did] = person
 }
 
-// Commit adds events the store has just committed, with their seqs in
-// storage order, and the identity changes the same commit made: distinct
-// id to the person it resolves to now.
-func (x *Index) Commit(ctx context.Context, projectID string, seqs []int64, events []*waymark.Event, assigned map[string]string) error {
+// Committed is an event the store has committed, with its seq, and the
+// top-level members of its properties and traits as report.Members reads
+// them, which the store computed to store them.
+type Committed struct {
+	Seq                                                        int64
+	Event                                                      *waymark.Event
+	PropertiesNames, PropertiesTexts, TraitsNames, TraitsTexts []string
+}
+
+// committed makes the Committed of an event read back from the store.
+func committed(seq int64, e *waymark.Event) *Committed {
+	c := &Committed{Seq: seq, Event: e}
+	c.PropertiesNames, c.PropertiesTexts = report.Members(e.Properties)
+	c.TraitsNames, c.TraitsTexts = report.Members(e.Traits)
+	return c
+}
+
+// Commit adds events the store has just committed, in storage order, and
+// the identity changes the same commit made: distinct id to the person it
+// resolves to now.
+func (x *Index) Commit(ctx context.Context, projectID string, events []Committed, assigned map[string]string) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	p, ok := x.projects[projectID]
@@ -274,10 +292,10 @@ func (x *Index) Commit(ctx context.Context, projectID string, seqs []int64, even
 			return err
 		}
 	}
-	for i, e := range events {
-		if seqs[i] > p.through { // load may have read this commit already
-			p.mem.add(p.seg, seqs[i], e)
-			p.through = seqs[i]
+	for i := range events {
+		if c := &events[i]; c.Seq > p.through { // load may have read this commit already
+			p.mem.add(p.seg, c)
+			p.through = c.Seq
 		}
 	}
 	for did, person := range assigned {
@@ -293,8 +311,23 @@ func (x *Index) Commit(ctx context.Context, projectID string, seqs []int64, even
 	return nil
 }
 
+var _ report.Partitioned = (*Index)(nil)
+
 // Hits implements report.Source.
 func (x *Index) Hits(ctx context.Context, q report.Query, fn func(p *report.Person) error) error {
+	var mu sync.Mutex // fn takes one person at a time
+	return x.HitsPartitioned(ctx, q, func(_ int, p *report.Person) error {
+		mu.Lock()
+		defer mu.Unlock()
+		return fn(p)
+	})
+}
+
+// Workers implements report.Partitioned: one a core.
+func (x *Index) Workers() int { return min(runtime.GOMAXPROCS(0), maxWorkers) }
+
+// HitsPartitioned implements report.Partitioned.
+func (x *Index) HitsPartitioned(ctx context.Context, q report.Query, fn func(worker int, p *report.Person) error) error {
 	if err := q.Validate(); err != nil {
 		return err
 	}
@@ -303,7 +336,7 @@ func (x *Index) Hits(ctx context.Context, q report.Query, fn func(p *report.Pers
 		return err
 	}
 	defer v.seg.readers.RUnlock()
-	return v.hits(ctx, q, fn)
+	return v.hits(ctx, q, x.Workers(), fn)
 }
 
 // view takes a consistent snapshot of a project for one report.

@@ -2,8 +2,8 @@ package columnar
 
 import (
 	"context"
+	"errors"
 	"math"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -466,70 +466,40 @@ type view struct {
 	rt  *routing
 }
 
-func (v *view) hits(ctx context.Context, q report.Query, fn func(*report.Person) error) error {
+// hits passes every person of the view to fn(worker, p), workers scanning
+// chunks of persons at once, worker 0 also the persons of several places.
+func (v *view) hits(ctx context.Context, q report.Query, workers int, fn func(worker int, p *report.Person) error) error {
 	c := compile(q)
 	seg := v.seg
-	workers := min(runtime.GOMAXPROCS(0), maxWorkers)
 	if len(seg.persons) < parallelPersons {
 		workers = 1
 	}
-	if workers == 1 {
-		if err := v.scan(ctx, c, 0, len(seg.persons), fn); err != nil {
-			return err
-		}
-		return v.scanDirty(c, fn)
-	}
-	// Workers scan chunks of persons into batches; this goroutine hands
-	// the batches' persons to fn, which need not be safe for concurrent use.
 	var next atomic.Int64
-	batches := make(chan *batch, 2*workers)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
 	for w := range workers {
 		wg.Go(func() {
+			emit := func(p *report.Person) error { return fn(w, p) }
 			for {
 				lo := int(next.Add(int64(chunkPersons))) - chunkPersons
-				if lo >= len(seg.persons) {
+				if lo >= len(seg.persons) || ctx.Err() != nil {
 					return
 				}
-				b := batchPool.Get().(*batch)
-				err := v.scan(ctx, c, lo, min(lo+chunkPersons, len(seg.persons)), b.add)
-				if err != nil {
+				if err := v.scan(ctx, c, lo, min(lo+chunkPersons, len(seg.persons)), emit); err != nil {
 					errs[w] = err
 					cancel()
-					return
-				}
-				select {
-				case batches <- b:
-				case <-ctx.Done():
 					return
 				}
 			}
 		})
 	}
-	go func() { wg.Wait(); close(batches) }()
-	var err error
-	for b := range batches {
-		if err == nil {
-			err = b.each(fn)
-			if err != nil {
-				cancel()
-			}
-		}
-		b.ids, b.ends, b.hits = b.ids[:0], b.ends[:0], b.hits[:0]
-		batchPool.Put(b)
-	}
-	if err != nil {
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	if err := v.scanDirty(c, fn); err != nil {
+	if err := v.scanDirty(c, func(p *report.Person) error { return fn(0, p) }); err != nil {
 		return err
 	}
 	return ctx.Err()
@@ -543,36 +513,6 @@ var (
 )
 
 const maxWorkers = 8
-
-// batchPool keeps batches for the next chunks: their slices grow once.
-var batchPool = sync.Pool{New: func() any { return &batch{} }}
-
-// batch is the persons one chunk found, their hits in one slice.
-type batch struct {
-	ids  []string
-	ends []int // ends[i]: where person i's hits end
-	hits []report.Hit
-}
-
-func (b *batch) add(p *report.Person) error {
-	b.ids = append(b.ids, p.ID)
-	b.hits = append(b.hits, p.Hits...)
-	b.ends = append(b.ends, len(b.hits))
-	return nil
-}
-
-func (b *batch) each(fn func(*report.Person) error) error {
-	var p report.Person
-	start := 0
-	for i, id := range b.ids {
-		p.ID, p.Hits = id, b.hits[start:b.ends[i]]
-		if err := fn(&p); err != nil {
-			return err
-		}
-		start = b.ends[i]
-	}
-	return nil
-}
 
 // scan passes to fn the segment's persons lo to hi whose rows no identity
 // change or memtable row touches.

@@ -36,6 +36,7 @@ type testServer struct {
 	url     string
 	store   *duckdb.Store
 	project waymark.Project
+	server  *waymarkhttp.Server
 }
 
 // newServer starts a server that writes through ingest.Writer, as
@@ -73,7 +74,7 @@ func newServerWith(t *testing.T, newWriter func(*duckdb.Store) waymarkhttp.Event
 	}
 	ts := httptest.NewServer(waymarkhttp.New(config).Handler())
 	t.Cleanup(ts.Close) // registered last, so it runs before the writer and store close
-	return &testServer{url: ts.URL, store: store, project: project}
+	return &testServer{url: ts.URL, store: store, project: project, server: server}
 }
 
 // sessionSecret signs the test servers' session cookies.

@@ -15,23 +15,35 @@ func RunFunnel(ctx context.Context, data Dataset, project string, f Funnel) (*Fu
 		return nil, err
 	}
 	q, p, _ := f.query(project)
-	all := &tally{}
-	groups := map[string]*tally{}
-	err := data.Hits(ctx, q, func(person *Person) error {
+	type tallies struct {
+		all    *tally
+		groups map[string]*tally
+	}
+	workers, err := eachPerson(ctx, data, q, func() tallies { return tallies{&tally{}, map[string]*tally{}} }, func(t tallies, person *Person) error {
 		p.units(person.Hits, func(hits []Hit, a *attempt) {
-			all.add(p, hits, a)
+			t.all.add(p, hits, a)
 			if p.Breakdown != nil {
 				v := p.breakdownValue(hits, a)
-				if groups[v] == nil {
-					groups[v] = &tally{}
+				if t.groups[v] == nil {
+					t.groups[v] = &tally{}
 				}
-				groups[v].add(p, hits, a)
+				t.groups[v].add(p, hits, a)
 			}
 		})
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	all, groups := workers[0].all, workers[0].groups
+	for _, w := range workers[1:] {
+		all.merge(w.all)
+		for v, t := range w.groups {
+			if groups[v] == nil {
+				groups[v] = &tally{}
+			}
+			groups[v].merge(t)
+		}
 	}
 	r := all.result(p)
 	if p.Breakdown != nil {
@@ -195,6 +207,9 @@ func (t *tally) add(p *plan, hits []Hit, a *attempt) {
 }
 
 func (t *tally) merge(o *tally) {
+	if o.count == nil { // it added nothing
+		return
+	}
 	if t.count == nil {
 		*t = tally{count: slices.Clone(o.count), stuck: slices.Clone(o.stuck),
 			fromPrevious: make([][]float64, len(o.count)), fromFirst: make([][]float64, len(o.count))}
