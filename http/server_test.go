@@ -72,7 +72,8 @@ func newServerWith(t *testing.T, newWriter func(*duckdb.Store) waymarkhttp.Event
 	for _, f := range configure {
 		f(&config)
 	}
-	ts := httptest.NewServer(waymarkhttp.New(config).Handler())
+	server := waymarkhttp.New(config)
+	ts := httptest.NewServer(server.Handler())
 	t.Cleanup(ts.Close) // registered last, so it runs before the writer and store close
 	return &testServer{url: ts.URL, store: store, project: project, server: server}
 }
