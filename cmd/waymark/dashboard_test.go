@@ -46,8 +46,17 @@ func startSite(t *testing.T, command string, extra ...string) *site {
 
 var bannerLink = regexp.MustCompile(`dashboard: (\S+)`)
 
-// open signs in with the link the startup banner prints and opens path.
+// open signs in with the link the startup banner prints, opens path and
+// waits until the page has its numbers.
 func (s *site) open(t *testing.T, path string) *browsertest.Page {
+	t.Helper()
+	tab := s.openPage(t, path)
+	waitReady(t, tab)
+	return tab
+}
+
+// openPage signs in and opens path, as open does, without waiting.
+func (s *site) openPage(t *testing.T, path string) *browsertest.Page {
 	t.Helper()
 	m := bannerLink.FindStringSubmatch(s.srv.out.String())
 	if m == nil {
@@ -56,9 +65,7 @@ func (s *site) open(t *testing.T, path string) *browsertest.Page {
 	if want := s.origin + "/login?key=" + url.QueryEscape(s.readKey(t)); m[1] != want {
 		t.Fatalf("the banner's link is %s, want %s", m[1], want)
 	}
-	tab := s.browser.Open(t, m[1]+"&next="+url.QueryEscape(path), s.origin)
-	waitReady(t, tab)
-	return tab
+	return s.browser.Open(t, m[1]+"&next="+url.QueryEscape(path), s.origin)
 }
 
 var bannerReadKey = regexp.MustCompile(`read key: +(\S+)`)
@@ -261,7 +268,8 @@ func TestDashboardPages(t *testing.T) {
 		})
 	}
 	t.Run("a parameter the page cannot use", func(t *testing.T) {
-		tab := s.open(t, "/funnels?step=Form+Submitted&step=Lead+Qualified&order=sideways&colour=blue")
+		tab := s.openPage(t, "/funnels?step=Form+Submitted&step=Lead+Qualified&order=sideways&colour=blue")
+		waitFor(t, tab, `!!document.querySelector('#problems .error')`)
 		text := evaluate[string](t, tab, `document.querySelector('.error').textContent`)
 		for _, want := range []string{"order=sideways: use ordered, strict, any", `unknown parameter "colour"`} {
 			if !strings.Contains(text, want) {

@@ -58,7 +58,7 @@ function render() {
   if (s.mode === 'edit') {
     range.el.hidden = true;
     show(actions);
-    show(results, journeyEditor({
+    fill(results, async () => journeyEditor({
       journey,
       saved: (j) => {
         journey = j;

@@ -16,11 +16,10 @@ function render() {
   const problems = p.done();
   show(problemsBox, problems.length ? problemsNote(problems) : null);
   if (mode === 'new') {
-    show(results, journeyEditor({
+    fill(results, async () => journeyEditor({
       saved: (j) => location.assign(`/journeys/${encodeURIComponent(j.id)}`),
       cancel: () => navigate({}),
-    }));
-    results.querySelector('input').focus();
+    })).then(() => results.querySelector('input')?.focus());
     return;
   }
   fill(results, async () => {
