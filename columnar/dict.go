@@ -2,6 +2,7 @@ package columnar
 
 import (
 	"fmt"
+	"strings"
 	"unsafe"
 )
 
@@ -73,17 +74,10 @@ func (d *growingDict) code(s string) uint32 {
 		return c
 	}
 	c := uint32(len(d.strs))
-	s = clone(s)
+	s = strings.Clone(s)
 	d.strs = append(d.strs, s)
 	d.index[s] = c
 	return c
-}
-
-func clone(s string) string {
-	if s == "" {
-		return ""
-	}
-	return string([]byte(s))
 }
 
 // writeDict writes the strings of a dict file.

@@ -163,18 +163,6 @@ func (s *generation) close() {
 	s.files = nil
 }
 
-// retire closes the generation once its readers are done, and removes its
-// files: a newer generation has replaced it.
-func (s *generation) retire() {
-	go func() {
-		s.readers.Lock()
-		s.close()
-		if s.dir != "" {
-			os.RemoveAll(s.dir)
-		}
-	}()
-}
-
 // distinctCode returns the code of a distinct id, if the generation has it.
 func (s *generation) distinctCode(id string) (uint32, bool) {
 	i := sort.Search(len(s.didOrder), func(i int) bool { return s.dids.at(s.didOrder[i]) >= id })

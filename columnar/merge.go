@@ -14,7 +14,7 @@ import (
 // the dict it extends. Larger dicts (URLs, property values) take new
 // strings without looking, so that a merge never builds a map of millions
 // of strings; a string may then have two codes, which readers allow.
-const dedupLimit = 1 << 16
+const dedupLimit = 1 << 20
 
 // ref is one row of a merge's input: a generation row, or a memtable row when
 // mem is set.
