@@ -157,8 +157,8 @@ func (d *Paths) validate() error {
 		}
 	default:
 		f := Field(d.Node)
-		if err := f.Validate(); err != nil {
-			return fmt.Errorf("node: %w: or touchpoint or stage", err)
+		if f.Validate() != nil {
+			return invalid("node %q: use a field of the event (a column such as name, path or channel, properties.KEY or traits.KEY), touchpoint or stage", d.Node)
 		}
 		if f.OfPerson() {
 			return invalid("node %q is the same for all of a person's events: use a field of the event, such as name or path", d.Node)

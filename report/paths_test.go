@@ -249,7 +249,7 @@ func TestPathsDefinitionErrors(t *testing.T) {
 		{`{"steps":21}`, "steps: a path is 2 to 20 steps deep, not 21"},
 		{`{"top":-1}`, "top: keep 1 to 1000 nodes a step, not -1"},
 		{`{"within":"day"}`, `within "day": use journey or session`},
-		{`{"node":"nope"}`, `node: unknown field "nope"`},
+		{`{"node":"nope"}`, `node "nope": use a field of the event`},
 		{`{"node":"person.plan"}`, `node "person.plan" is the same for all of a person's events`},
 		{`{"node":"touchpoint"}`, "node touchpoint needs touchpoints"},
 		{`{"node":"stage","stages":[{"name":"A","touchpoints":[]}]}`, "stages[0] needs a name and at least one touchpoint"},
