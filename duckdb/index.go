@@ -26,9 +26,19 @@ func (s *Store) openIndex(ctx context.Context, path string, opts Options) error 
 	return err
 }
 
+var _ report.Partitioned = (*Store)(nil)
+
 // Hits implements report.Source: reports read the index.
 func (s *Store) Hits(ctx context.Context, q report.Query, fn func(p *report.Person) error) error {
 	return s.index.Hits(ctx, q, fn)
+}
+
+// Workers implements report.Partitioned.
+func (s *Store) Workers() int { return s.index.Workers() }
+
+// HitsPartitioned implements report.Partitioned.
+func (s *Store) HitsPartitioned(ctx context.Context, q report.Query, fn func(worker int, p *report.Person) error) error {
+	return s.index.HitsPartitioned(ctx, q, fn)
 }
 
 // commitToIndex hands the report index what a commit stored: written
