@@ -43,20 +43,22 @@ func PathsPersons(ctx context.Context, src Source, project string, d Paths, dril
 		return nil, invalid("group %q: use %q or %q", drill.Group, Converted, NotConverted)
 	}
 	q, p, _ := d.query(project)
-	w := p.walker()
-	tally := newPathsTally() // of the group, whose cut names the nodes
 	type candidate struct {
 		person    string
 		at, next  int32 // node names at the step and the next, -1 for none
 		droppedAt bool
 	}
-	var candidates []candidate
-	err := src.Hits(ctx, q, func(person *Person) error {
-		path := w.walk(person.Hits)
+	type state struct {
+		walker     *pathWalker
+		tally      *pathsTally // of the group, whose cut names the nodes
+		candidates []candidate
+	}
+	workers, err := eachPerson(ctx, src, q, func() *state { return &state{walker: p.walker(), tally: newPathsTally()} }, func(s *state, person *Person) error {
+		path := s.walker.walk(person.Hits)
 		if drill.Group != "" && path.group() != drill.Group {
 			return nil
 		}
-		tally.add(&path)
+		s.tally.add(&path)
 		j := drill.Step - path.first
 		if path.outcome != onPath || j < 0 || j >= len(path.nodes) {
 			return nil
@@ -65,11 +67,23 @@ func PathsPersons(ctx context.Context, src Source, project string, d Paths, dril
 		if j+1 < len(path.nodes) {
 			c.next = path.nodes[j+1].name
 		}
-		candidates = append(candidates, c)
+		s.candidates = append(s.candidates, c)
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	w, tally, candidates := workers[0].walker, workers[0].tally, workers[0].candidates
+	for _, o := range workers[1:] {
+		names := w.renumber(o.walker)
+		tally.merge(o.tally, names)
+		for _, c := range o.candidates {
+			c.at = names[c.at]
+			if c.next >= 0 {
+				c.next = names[c.next]
+			}
+			candidates = append(candidates, c)
+		}
 	}
 	named := tally.cut(w)
 	step := int32(drill.Step)

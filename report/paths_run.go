@@ -15,18 +15,31 @@ func RunPaths(ctx context.Context, data Dataset, project string, d Paths) (*Path
 		return nil, err
 	}
 	q, p, _ := d.query(project)
-	w := p.walker()
-	all, groups := newPathsTally(), map[string]*pathsTally{Converted: newPathsTally(), NotConverted: newPathsTally()}
-	err := data.Hits(ctx, q, func(person *Person) error {
-		path := w.walk(person.Hits)
-		all.add(&path)
+	type state struct {
+		walker *pathWalker
+		all    *pathsTally
+		groups map[string]*pathsTally
+	}
+	workers, err := eachPerson(ctx, data, q, func() *state {
+		return &state{p.walker(), newPathsTally(), map[string]*pathsTally{Converted: newPathsTally(), NotConverted: newPathsTally()}}
+	}, func(s *state, person *Person) error {
+		path := s.walker.walk(person.Hits)
+		s.all.add(&path)
 		if p.Compare != nil {
-			groups[path.group()].add(&path)
+			s.groups[path.group()].add(&path)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	w, all, groups := workers[0].walker, workers[0].all, workers[0].groups
+	for _, o := range workers[1:] {
+		names := w.renumber(o.walker)
+		all.merge(o.all, names)
+		for name, t := range o.groups {
+			groups[name].merge(t, names)
+		}
 	}
 	r := all.result(w)
 	if p.Compare != nil {
@@ -66,6 +79,15 @@ func (p *pathsPlan) walker() *pathWalker {
 		w.endLabel = w.intern(p.End.String())
 	}
 	return w
+}
+
+// renumber returns the number in w of each name of o, by o's number.
+func (w *pathWalker) renumber(o *pathWalker) []int32 {
+	numbers := make([]int32, len(o.names))
+	for i, name := range o.names {
+		numbers[i] = w.intern(name)
+	}
+	return numbers
 }
 
 func (w *pathWalker) intern(name string) int32 {
@@ -333,29 +355,64 @@ func (t *pathsTally) add(path *personPath) {
 	}
 	for j, n := range path.nodes {
 		step := int32(path.first + j)
-		nt := t.nodes[nodeKey{step, n.name}]
-		if nt == nil {
-			nt = &nodeTally{}
-			t.nodes[nodeKey{step, n.name}] = nt
-		}
+		nt := t.node(nodeKey{step, n.name})
 		nt.persons++
 		if j == path.dropOff {
 			nt.dropOff++
 		}
 		if j > 0 {
 			prev := path.nodes[j-1]
-			e := edgeKey{step - 1, prev.name, n.name}
-			i, ok := t.edges[e]
-			if !ok {
-				i = len(t.times)
-				t.edges[e] = i
-				t.times = append(t.times, nil)
-			}
+			i := t.edge(edgeKey{step - 1, prev.name, n.name})
 			t.times[i] = append(t.times[i], n.time.Sub(prev.time).Seconds())
 		}
 		key[j] = n.name
 	}
 	t.paths[key]++
+}
+
+func (t *pathsTally) node(k nodeKey) *nodeTally {
+	n := t.nodes[k]
+	if n == nil {
+		n = &nodeTally{}
+		t.nodes[k] = n
+	}
+	return n
+}
+
+// edge returns the index of the edge's times.
+func (t *pathsTally) edge(e edgeKey) int {
+	i, ok := t.edges[e]
+	if !ok {
+		i = len(t.times)
+		t.edges[e] = i
+		t.times = append(t.times, nil)
+	}
+	return i
+}
+
+// merge adds another worker's tally, whose name numbers are names[its
+// number].
+func (t *pathsTally) merge(o *pathsTally, names []int32) {
+	t.persons += o.persons
+	t.between.EndNotReached += o.between.EndNotReached
+	t.between.EndBeyondSteps += o.between.EndBeyondSteps
+	for k, n := range o.nodes {
+		nt := t.node(nodeKey{k.step, names[k.name]})
+		nt.persons += n.persons
+		nt.dropOff += n.dropOff
+	}
+	for e, i := range o.edges {
+		j := t.edge(edgeKey{e.step, names[e.from], names[e.to]})
+		t.times[j] = append(t.times[j], o.times[i]...)
+	}
+	for key, n := range o.paths {
+		for j := range key {
+			if key[j] >= 0 {
+				key[j] = names[key[j]]
+			}
+		}
+		t.paths[key] += n
+	}
 }
 
 // cut names each node after the top cut of its step: its own name, or

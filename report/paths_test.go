@@ -86,7 +86,11 @@ func TestPathsCases(t *testing.T) {
 			if err := checkPathsAddUp(def, r); err != nil {
 				t.Error(err)
 			}
+			samePartitioned(t, c.source(), func(src Dataset) (any, error) { return RunPaths(context.Background(), src, "p", def) })
 			for _, d := range drills {
+				samePartitioned(t, c.source(), func(src Dataset) (any, error) {
+					return PathsPersons(context.Background(), src, "p", def, d.drill)
+				})
 				page, err := PathsPersons(context.Background(), c.source(), "p", def, d.drill)
 				if err != nil {
 					t.Fatalf("line %d: %v", d.line, err)
@@ -224,6 +228,7 @@ func TestPathsAddUp(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		samePartitioned(t, src, func(src Dataset) (any, error) { return RunPaths(context.Background(), src, "p", d) })
 		reports++
 		if r.Persons > 0 {
 			withPaths++
