@@ -72,7 +72,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"query", "person"}, "name one person"},
 		{[]string{"query", "person", "a", "b"}, "name one person"},
 		{[]string{"query", "person", "a", "--data", dataDir}, "no Waymark data in " + dataDir},
-		{[]string{"bench"}, "name the benchmark: ingest or funnel"},
+		{[]string{"bench"}, "name the benchmark: ingest, funnel or paths"},
 		{[]string{"version", "extra"}, `unexpected argument "extra"`},
 	}
 	for _, tt := range tests {
