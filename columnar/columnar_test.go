@@ -24,7 +24,7 @@ type store struct {
 	graph  *identity.Graph
 }
 
-func (s *store) LastSeq(context.Context) (int64, error) { return int64(len(s.events)) - 1, nil }
+func (s *store) MaxSeq(context.Context) (int64, error) { return int64(len(s.events)) - 1, nil }
 
 func (s *store) EventsBetween(ctx context.Context, project string, after, through int64, fn func(int64, *waymark.Event) error) error {
 	for seq := after + 1; seq <= through && seq < int64(len(s.events)); seq++ {
@@ -130,7 +130,7 @@ func hits(t *testing.T, src report.Source) string {
 	return strings.Join(persons, "\n")
 }
 
-func open(t *testing.T, dir string, src Source, mergeRows int) *Index {
+func open(t *testing.T, dir string, src Origin, mergeRows int) *Index {
 	t.Helper()
 	x, err := Open(context.Background(), dir, src, []string{"p"}, Options{MergeRows: mergeRows})
 	if err != nil {

@@ -472,20 +472,20 @@ func (pp *partPlan) oneColumn() (oneColumn, bool) {
 	return oneColumn{codes: pp.p.codes[l.test.field], bits: l.bits}, true
 }
 
-// view is what one report reads of a project: its segment, a snapshot of
+// view is what one report reads of a project: its generation, a snapshot of
 // its memtable and where their rows belong.
 type view struct {
-	seg *segment
-	mem *part
-	rt  *routing
+	base *generation
+	mem  *part
+	rt   *routing
 }
 
 // hits passes every person of the view to fn(worker, p), workers scanning
 // chunks of persons at once, worker 0 also the persons of several places.
 func (v *view) hits(ctx context.Context, q report.Query, workers int, fn func(worker int, p *report.Person) error) error {
 	c := compile(q)
-	seg := v.seg
-	if len(seg.persons) < parallelPersons {
+	base := v.base
+	if len(base.persons) < parallelPersons {
 		workers = 1
 	}
 	var next atomic.Int64
@@ -498,10 +498,10 @@ func (v *view) hits(ctx context.Context, q report.Query, workers int, fn func(wo
 			emit := func(p *report.Person) error { return fn(w, p) }
 			for {
 				lo := int(next.Add(int64(chunkPersons))) - chunkPersons
-				if lo >= len(seg.persons) || ctx.Err() != nil {
+				if lo >= len(base.persons) || ctx.Err() != nil {
 					return
 				}
-				if err := v.scan(ctx, c, lo, min(lo+chunkPersons, len(seg.persons)), emit); err != nil {
+				if err := v.scan(ctx, c, lo, min(lo+chunkPersons, len(base.persons)), emit); err != nil {
 					errs[w] = err
 					cancel()
 					return
@@ -528,11 +528,11 @@ var (
 
 const maxWorkers = 8
 
-// scan passes to fn the segment's persons lo to hi whose rows no identity
+// scan passes to fn the generation's persons lo to hi whose rows no identity
 // change or memtable row touches.
 func (v *view) scan(ctx context.Context, c *compiled, lo, hi int, fn func(*report.Person) error) error {
-	seg := v.seg
-	sp := c.on(&seg.part)
+	base := v.base
+	sp := c.on(&base.part)
 	needAll := len(c.personFields) > 0
 	pr := newPersonRows(c)
 	one, fast := sp.oneColumn()
@@ -545,38 +545,38 @@ func (v *view) scan(ctx context.Context, c *compiled, lo, hi int, fn func(*repor
 		if v.rt.expand[p] {
 			continue
 		}
-		first, end := int(seg.personStart[p]), int(seg.personStart[p+1])
+		first, end := int(base.personStart[p]), int(base.personStart[p+1])
 		a, b := first, end
 		if bounded {
-			a, b = first+firstAtOrAfter(seg.time[first:end], c.from), first+firstAtOrAfter(seg.time[first:end], c.to)
+			a, b = first+firstAtOrAfter(base.time[first:end], c.from), first+firstAtOrAfter(base.time[first:end], c.to)
 		}
 		if a == b {
 			continue
 		}
-		pr.start(seg.persons[p])
+		pr.start(base.persons[p])
 		switch {
 		case !fast:
 			for r := a; r < b; r++ {
-				pr.hit(sp, r, seg.time[r], r-first)
+				pr.hit(sp, r, base.time[r], r-first)
 			}
 		case one.codes == nil:
 			for r := a; r < b; r++ {
-				m := c.typeBits[seg.typ[r]]
+				m := c.typeBits[base.typ[r]]
 				if m&c.memberBits != 0 {
 					m = sp.memberMask(r, m)
 				}
 				if m != 0 || all {
-					pr.add(sp, r, m, seg.time[r], r-first)
+					pr.add(sp, r, m, base.time[r], r-first)
 				}
 			}
 		default:
 			for r := a; r < b; r++ {
-				m := c.typeBits[seg.typ[r]] & one.bits[one.codes[r]]
+				m := c.typeBits[base.typ[r]] & one.bits[one.codes[r]]
 				if m&c.memberBits != 0 {
 					m = sp.memberMask(r, m)
 				}
 				if m != 0 || all {
-					pr.add(sp, r, m, seg.time[r], r-first)
+					pr.add(sp, r, m, base.time[r], r-first)
 				}
 			}
 		}
@@ -601,8 +601,8 @@ func (v *view) scanDirty(c *compiled, fn func(*report.Person) error) error {
 	if len(v.rt.dirty) == 0 {
 		return nil
 	}
-	seg, mem := v.seg, v.mem
-	sp, mp := c.on(&seg.part), c.on(mem)
+	base, mem := v.base, v.mem
+	sp, mp := c.on(&base.part), c.on(mem)
 	needAll := len(c.personFields) > 0
 	pr := newPersonRows(c)
 	for _, d := range v.rt.dirty {
@@ -612,7 +612,7 @@ func (v *view) scanDirty(c *compiled, fn func(*report.Person) error) error {
 			if r.mem {
 				pp, t = mp, mem.time[r.row]
 			} else {
-				t = seg.time[r.row]
+				t = base.time[r.row]
 			}
 			if t >= c.from && t < c.to {
 				pr.hit(pp, r.row, t, i)

@@ -9,12 +9,26 @@ import (
 )
 
 func loadMessageSet(ctx context.Context, db *sql.DB) (*storage.MessageSet, error) {
+	// Sized up front: ten million hashes grown by appends would peak at
+	// twice their 80 MB.
+	var n int
+	if err := db.QueryRowContext(ctx, queries.Get("EventCount")).Scan(&n); err != nil {
+		return nil, fmt.Errorf("load message hashes: %w", err)
+	}
 	rows, err := db.QueryContext(ctx, queries.Get("MessageHashes"))
 	if err != nil {
 		return nil, fmt.Errorf("load message hashes: %w", err)
 	}
-	hashes, err := storage.Values[int64](rows)
-	if err != nil {
+	defer rows.Close()
+	hashes := make([]int64, 0, n)
+	for rows.Next() {
+		var h int64
+		if err := rows.Scan(&h); err != nil {
+			return nil, fmt.Errorf("load message hashes: %w", err)
+		}
+		hashes = append(hashes, h)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load message hashes: %w", err)
 	}
 	return storage.NewMessageSet(hashes), nil

@@ -10,7 +10,7 @@ import (
 	"github.com/waymark-analytics/waymark/storage"
 )
 
-var _ columnar.Source = (*Store)(nil)
+var _ columnar.Origin = (*Store)(nil)
 
 // openIndex opens the report index beside the database file, catching up
 // with what the database holds beyond it.

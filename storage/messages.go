@@ -33,11 +33,10 @@ type MessageSet struct {
 	added  map[int64]struct{}
 }
 
-// NewMessageSet returns a set holding hashes.
+// NewMessageSet returns a set holding hashes, which it takes over.
 func NewMessageSet(hashes []int64) *MessageSet {
-	sorted := slices.Clone(hashes)
-	slices.Sort(sorted)
-	return &MessageSet{sorted: slices.Compact(sorted), added: map[int64]struct{}{}}
+	slices.Sort(hashes)
+	return &MessageSet{sorted: slices.Clip(slices.Compact(hashes)), added: map[int64]struct{}{}}
 }
 
 // Has reports whether h may be stored.

@@ -129,7 +129,11 @@ func TestAnalyticsJSInChromium(t *testing.T) {
 	if !slices.Contains(requests, shop.URL+"/pricing") {
 		t.Errorf("the page did not load /pricing; it requested %q", requests)
 	}
-	if errs := tab.ConsoleErrors(t); len(errs) > 0 {
+	// trackLink waits 500 ms for the event to be delivered before it
+	// follows the link, and logs "Promise timed out" when a busy machine
+	// takes longer; the event still arrives, as checked above.
+	errs := slices.DeleteFunc(tab.ConsoleErrors(t), func(e string) bool { return strings.Contains(e, "Error: Promise timed out") })
+	if len(errs) > 0 {
 		t.Errorf("console errors: %q", errs)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -125,6 +126,10 @@ const commitEvents = 20000
 // serve runs the collector and API until ctx ends, then finishes the queued
 // writes before returning.
 func (f *serveFlags) serve(ctx context.Context, store storage.Store, project waymark.Project) error {
+	// Opening the store read every message hash, the report index and the
+	// identities: what of that was garbage goes back to the system before
+	// serving, rather than staying in the process's memory for good.
+	debug.FreeOSMemory()
 	opts, closeGeo, err := f.pipeline.options()
 	if err != nil {
 		return err
