@@ -58,7 +58,12 @@ func (s *site) open(t *testing.T, path string) *browsertest.Page {
 // openPage signs in and opens path, as open does, without waiting.
 func (s *site) openPage(t *testing.T, path string) *browsertest.Page {
 	t.Helper()
+	// The server may answer its health check a moment before it prints
+	// the banner.
 	m := bannerLink.FindStringSubmatch(s.srv.out.String())
+	for deadline := time.Now().Add(10 * time.Second); m == nil && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		m = bannerLink.FindStringSubmatch(s.srv.out.String())
+	}
 	if m == nil {
 		t.Fatalf("the banner has no dashboard link:\n%s", s.srv.out)
 	}
@@ -250,6 +255,7 @@ func TestDashboardPages(t *testing.T) {
 		"/journeys?mode=new",
 		"/journeys/trial-to-paid?mode=edit",
 		"/funnels?step=Form+Submitted&step=Lead+Qualified&breakdown=channel",
+		"/paths?start=Home&collapse=1&compare=Signed+Up",
 		"/people",
 		"/people?q=example",
 		"/people/" + url.PathEscape(persons.Persons[0]),
@@ -569,6 +575,7 @@ func TestDashboardRunsNoDataAsCode(t *testing.T) {
 		"/people/" + url.PathEscape(id), "/journeys", "/journeys/hostile",
 		"/funnels?" + url.Values{"step": {hostile, "Form Submitted"}, "breakdown": {"properties.form_type"}}.Encode(),
 		"/funnels?step=Form+Submitted&step=Lead+Qualified&" + url.Values{"where": {`{"field":"properties.plan","op":"=","value":"` + strings.ReplaceAll(hostile, `"`, `\"`) + `"}`}}.Encode(),
+		"/paths?" + url.Values{"start": {hostile}, "compare": {"Form Submitted"}}.Encode(),
 		"/" + url.PathEscape(hostile),
 	} {
 		t.Run(path, func(t *testing.T) {
@@ -647,6 +654,7 @@ func TestScreenshots(t *testing.T) {
 		{"overview", "/?goal=Subscription+Started"},
 		{"journey", "/journeys/lead-nurturing"},
 		{"funnel", "/funnels?step=Checkout+Started&step=Payment+Info+Entered&step=Order+Completed&breakdown=device_type"},
+		{"paths", "/paths?start=Home&steps=4&top=8&collapse=1"},
 		{"person", "/people/" + url.PathEscape(payers.Persons[0])},
 		{"events", "/events"},
 	} {
@@ -684,6 +692,7 @@ func BenchmarkDashboard(b *testing.B) {
 		{"overview", "/"},
 		{"journey", "/journeys/lead-nurturing"},
 		{"funnel", "/funnels?step=Checkout+Started&step=Payment+Info+Entered&step=Order+Completed&breakdown=device_type"},
+		{"paths", "/paths?start=Home&steps=4&top=8&collapse=1"},
 		{"people", "/people"},
 		{"events", "/events"},
 	} {

@@ -29,8 +29,9 @@ const (
 // fails on an error or a report whose main numbers are zero. A fenced block
 // is marked in its info string, after the language:
 //
-//   - "example=funnel" or "example=journey": a definition (JSON or YAML),
-//     run with POST /api/v1/funnels or /api/v1/journeys/report;
+//   - "example=funnel", "example=journey" or "example=paths": a definition
+//     (JSON or YAML), run with POST /api/v1/funnels, /api/v1/journeys/report
+//     or /api/v1/paths;
 //   - "file=NAME": the block is also written to NAME, for the commands of
 //     later examples;
 //   - "console example": each "$ " line is a command, run as written: curl
@@ -60,14 +61,17 @@ func TestDocsExamples(t *testing.T) {
 				}
 			}
 			switch ex.kind {
-			case "funnel", "journey":
+			case "funnel", "journey", "paths":
 				var definition map[string]any
 				if err := yaml.Unmarshal([]byte(ex.text), &definition); err != nil { // JSON is YAML too
 					t.Fatalf("%s: %v", ex.text, err)
 				}
 				path, body := "/api/v1/funnels", any(definition)
-				if ex.kind == "journey" {
+				switch ex.kind {
+				case "journey":
 					path, body = "/api/v1/journeys/report", map[string]any{"journey": definition}
+				case "paths":
+					path = "/api/v1/paths"
 				}
 				request, _ := json.Marshal(body)
 				req, _ := http.NewRequest("POST", "http://"+srv.addr+path, bytes.NewReader(request))
@@ -370,12 +374,16 @@ func send(t *testing.T, req *http.Request) (int, []byte) {
 }
 
 func isReport(path string) bool {
-	return path == "/api/v1/funnels" || path == "/api/v1/funnels/persons" || strings.HasSuffix(path, "/report")
+	switch path {
+	case "/api/v1/funnels", "/api/v1/funnels/persons", "/api/v1/paths", "/api/v1/paths/persons":
+		return true
+	}
+	return strings.HasSuffix(path, "/report")
 }
 
 // checkNumbers fails the test when a report's main numbers are zero: a
-// funnel's step counts, a journey map's persons reaching each stage, a
-// drill-down's persons.
+// funnel's step counts, a journey map's persons reaching each stage, the
+// persons on each node of paths, a drill-down's persons.
 func checkNumbers(t *testing.T, answer []byte) {
 	t.Helper()
 	var r struct {
@@ -386,6 +394,10 @@ func checkNumbers(t *testing.T, answer []byte) {
 		Stages []struct {
 			Name    string
 			Reached *int
+		}
+		Nodes []struct {
+			Name    string
+			Persons *int
 		}
 		Total *int
 	}
@@ -406,6 +418,14 @@ func checkNumbers(t *testing.T, answer []byte) {
 			numbers++
 			if *s.Reached == 0 {
 				t.Errorf("stage %q is reached by 0", s.Name)
+			}
+		}
+	}
+	for _, n := range r.Nodes {
+		if n.Persons != nil {
+			numbers++
+			if *n.Persons == 0 {
+				t.Errorf("node %q has 0 persons", n.Name)
 			}
 		}
 	}
