@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -106,6 +107,8 @@ func ReadSpendCSV(r io.Reader) ([]SpendRow, error) {
 			problem(line, "no %s", columns.field)
 		case dayErr != nil:
 			problem(line, "date %q is not a date: write it as YYYY-MM-DD, such as 2026-09-01", record[columns.date])
+		case !spendDayInRange(day):
+			problem(line, "date %s is not from %s to %s", day.Format(time.DateOnly), firstSpendDay.Format(time.DateOnly), lastSpendDay.Format(time.DateOnly))
 		case amountErr != nil:
 			problem(line, "%v", amountErr)
 		default:
@@ -195,6 +198,47 @@ func spendCSVError(err error) error {
 	return err
 }
 
+// The days spend can be of: what every engine stores as a date.
+var (
+	firstSpendDay = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	lastSpendDay  = time.Date(2099, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+func spendDayInRange(day time.Time) bool {
+	return !day.Before(firstSpendDay) && !day.After(lastSpendDay)
+}
+
+// CheckSpendRows reports rows that no import may store, as ReadSpendCSV
+// never returns: a field that is none, an empty value, a day that is not a
+// midnight UTC in the years 2000 to 2099, an amount that is negative or not
+// finite, or two rows of one field, value and day.
+func CheckSpendRows(rows []SpendRow) error {
+	keys := make(map[spendKey]bool, len(rows))
+	for i, r := range rows {
+		k := spendKey{r.Field, r.Value, r.Day.Unix()}
+		switch {
+		case r.Field.Validate() != nil:
+			return invalid("spend row %d: %v", i+1, r.Field.Validate())
+		case r.Value == "":
+			return invalid("spend row %d has no value", i+1)
+		case !r.Day.Equal(Day.Start(r.Day)) || !spendDayInRange(r.Day):
+			return invalid("spend row %d: %s is not a day from %s to %s", i+1, r.Day.Format(time.RFC3339), firstSpendDay.Format(time.DateOnly), lastSpendDay.Format(time.DateOnly))
+		case !(r.Amount >= 0) || math.IsInf(r.Amount, 1):
+			return invalid("spend row %d: %v is not an amount of 0 or more", i+1, r.Amount)
+		case keys[k]:
+			return invalid("spend row %d: %s %q on %s is there twice", i+1, r.Field, r.Value, r.Day.Format(time.DateOnly))
+		}
+		keys[k] = true
+	}
+	return nil
+}
+
+type spendKey struct {
+	field Field
+	value string
+	day   int64
+}
+
 // SpendImport is one import of spend rows into a project.
 type SpendImport struct {
 	ProjectID string
@@ -204,14 +248,14 @@ type SpendImport struct {
 // Spend implements SpendReader over the reference's imports, applied in
 // order: a row replaces the one of the same (field, value, day) before it.
 func (r *Reference) Spend(ctx context.Context, projectID string, field Field, first, end time.Time) ([]SpendRow, error) {
-	latest := map[[2]string]SpendRow{}
+	latest := map[spendKey]SpendRow{}
 	for _, im := range r.SpendImports {
-		if im.ProjectID != projectID {
-			continue
+		if im.ProjectID != projectID || CheckSpendRows(im.Rows) != nil {
+			continue // stores refuse such an import whole
 		}
 		for _, row := range im.Rows {
 			if row.Field == field {
-				latest[[2]string{row.Value, row.Day.Format(time.DateOnly)}] = row
+				latest[spendKey{row.Field, row.Value, row.Day.Unix()}] = row
 			}
 		}
 	}

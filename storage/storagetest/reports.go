@@ -15,12 +15,12 @@ import (
 )
 
 // reportsPerDataset is how many random funnels testReports runs on each
-// dataset, besides a journey.
+// dataset, besides a journey and an attribution.
 const reportsPerDataset = 3
 
 // testReports stores small random datasets, each in its own project, and
-// demands that every random funnel and journey answers exactly as the
-// reference evaluator does over the same events.
+// demands that every random funnel, journey and attribution answers
+// exactly as the reference evaluator does over the same events.
 func testReports(t *testing.T, open Opener, datasets int) {
 	ctx := context.Background()
 	s := open.Must(t)
@@ -66,6 +66,7 @@ func testReports(t *testing.T, open Opener, datasets int) {
 		got, err := report.RunJourney(ctx, s, project, j, report.JourneyRange{})
 		compareReports(t, j, want, wantErr, got, err)
 	}
+	testAttributions(t, s, references)
 	if converted < datasets*reportsPerDataset/4 {
 		t.Errorf("only %d of %d funnels had conversions: the random reports test too little", converted, datasets*reportsPerDataset)
 	}
@@ -103,7 +104,10 @@ func randomJourneys(rng *rand.Rand, project string) []waymark.Event {
 				e.UserID = user
 			}
 			if c := rng.IntN(3); c > 0 {
-				e.Campaign.Channel = []string{"", "email", "paid_search"}[c]
+				e.Campaign.Channel = []string{"", "email", waymark.ChannelDirect}[c]
+			}
+			if e.Name == "Paid" { // revenue, for attribution, without a draw that would change the rest
+				e.Revenue = &waymark.Money{Amount: float64(len(events)%5) * 12.25}
 			}
 			events = append(events, e)
 		}

@@ -51,6 +51,7 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener, sizes Sizes) {
 		{"Projects", testProjects},
 		{"Journeys", testJourneys},
 		{"UnreadableJourneys", testUnreadableJourneys},
+		{"Spend", testSpend},
 	}
 	// The randomized tests take longest. They start first, so that the short
 	// ones fill in around them rather than leave them running alone at the
