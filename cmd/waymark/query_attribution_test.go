@@ -49,7 +49,7 @@ linear,ebook,0.5,40,40,2
 brand,2,,1,90000,30
 ebook,1,,1,3600,20
 `},
-		{"table", nil, "~       brand       1.00    0.50\n       ebook       0.00    0.50\n"},
+		{"table", nil, "~brand         1.00    0.50\n"},
 		{"table totals", nil, "~\nconversions 1, revenue 80.00, 1 with a touch; time to convert from the first touch: median 25.0h\n"},
 		{"json", []string{"--json"}, `~"costPerConversion": 60,`},
 	} {
