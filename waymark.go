@@ -173,3 +173,16 @@ type GroupProfile struct {
 	FirstSeen time.Time      `json:"firstSeen"`
 	LastSeen  time.Time      `json:"lastSeen"`
 }
+
+// PersonSummary is a person as a search lists them: every distinct id merged
+// into them, the email and name of their current traits, when they were
+// first and last seen and how many events they have.
+type PersonSummary struct {
+	ID        string    `json:"id"`
+	IDs       []string  `json:"ids"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	FirstSeen time.Time `json:"firstSeen"`
+	LastSeen  time.Time `json:"lastSeen"`
+	Events    int       `json:"events"`
+}

@@ -39,7 +39,7 @@ func (s *Store) EventNames(ctx context.Context, projectID string) ([]report.Even
 
 // PropertyKeys lists the property keys of the events the filter picks,
 // most used first, from the catalog.
-func (s *Store) PropertyKeys(ctx context.Context, projectID string, filter report.EventFilter) ([]report.PropertyKey, error) {
+func (s *Store) PropertyKeys(ctx context.Context, projectID string, filter report.EventKind) ([]report.PropertyKey, error) {
 	rows, err := s.conn.Query(ctx, queries.Get("PropertyKeys"),
 		ch.Named("project", projectID), ch.Named("type", filter.Type), ch.Named("name", filter.Name))
 	if err != nil {

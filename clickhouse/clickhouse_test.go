@@ -1,12 +1,16 @@
 package clickhouse
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net"
+	nethttp "net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -23,6 +27,7 @@ import (
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/demo"
 	"github.com/waymark-analytics/waymark/duckdb"
+	waymarkhttp "github.com/waymark-analytics/waymark/http"
 	"github.com/waymark-analytics/waymark/identity"
 	"github.com/waymark-analytics/waymark/ingest"
 	"github.com/waymark-analytics/waymark/report"
@@ -230,7 +235,7 @@ func TestConformance(t *testing.T) {
 	// changes, while the single server checks the SQL on all of it.
 	sizes := map[string]storagetest.Sizes{
 		"single":  storagetest.Full,
-		"cluster": {IdentitySeeds: 3, HitSeeds: 1, GrowingSeeds: 1, ReportDatasets: 30},
+		"cluster": {IdentitySeeds: 3, HitSeeds: 1, GrowingSeeds: 1, ReadSeeds: 1, ReportDatasets: 30},
 	}
 	dsns := servers(t)
 	for _, name := range slices.Sorted(maps.Keys(dsns)) { // the cluster, slower, first
@@ -457,5 +462,166 @@ func TestHitsReadTheFirstCopy(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEventListsReadTheFirstCopy stores two copies of a message that
+// differ, as TestHitsReadTheFirstCopy does: every list of events, the live
+// stream, searches and the overview see the first copy only.
+func TestEventListsReadTheFirstCopy(t *testing.T) {
+	ctx := context.Background()
+	for name, dsn := range servers(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := freshDatabase(dsn)(t).Must(t).(*Store)
+			at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+			for seq, stored := range []waymark.Event{
+				{ProjectID: "p", MessageID: "m", Type: waymark.Track, Name: "First", AnonymousID: "A", Timestamp: at, ReceivedAt: at},
+				{ProjectID: "p", MessageID: "m", Type: waymark.Track, Name: "Second", AnonymousID: "A", Timestamp: at.Add(time.Hour), ReceivedAt: at},
+				{ProjectID: "p", MessageID: "n", Type: waymark.Page, AnonymousID: "A", Timestamp: at.Add(30 * time.Minute), ReceivedAt: at},
+			} {
+				hashes := []int64{storage.MessageHash("p", stored.MessageID)}
+				if err := s.insertEvents(ctx, []waymark.Event{stored}, []bool{false}, hashes, int64(seq+1)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			list := func(q report.EventQuery) string {
+				var got []string
+				_, err := s.Events(ctx, q, func(e *report.StoredEvent) error {
+					got = append(got, e.Event.MessageID+"/"+e.Event.Name)
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return strings.Join(got, " ")
+			}
+			p := report.EventFilter{ProjectID: "p"}
+			named := func(name string) report.EventFilter { f := p; f.Name = name; return f }
+			for _, tt := range []struct {
+				q    report.EventQuery
+				want string
+			}{
+				{report.EventQuery{EventFilter: p}, "m/First n/"},
+				{report.EventQuery{EventFilter: p, Newest: true}, "n/ m/First"},
+				{report.EventQuery{EventFilter: p, Newest: true, Limit: 1}, "n/"},
+				{report.EventQuery{EventFilter: named("Second")}, ""},
+				{report.EventQuery{EventFilter: named("Second"), Newest: true}, ""},
+				{report.EventQuery{EventFilter: named("First"), Newest: true}, "m/First"},
+			} {
+				if got := list(tt.q); got != tt.want {
+					t.Errorf("%+v: %q, want %q", tt.q, got, tt.want)
+				}
+			}
+			var live []string
+			if _, err := s.EventsStoredAfter(ctx, p, report.LiveMark{}, func(e *report.StoredEvent) error {
+				live = append(live, e.Event.MessageID+"/"+e.Event.Name)
+				return nil
+			}); err != nil || strings.Join(live, " ") != "m/First n/" {
+				t.Errorf("live: %v, %v; want m/First n/", live, err)
+			}
+			if found, err := s.SearchPersons(ctx, "p", "a", 10); err != nil || len(found) != 1 || found[0].Events != 2 {
+				t.Errorf("search: %+v, %v; want A with 2 events", found, err)
+			}
+			o, err := report.RunOverview(ctx, s, "p", report.Overview{From: at, To: at.Add(2 * time.Hour), Goal: "Second"})
+			if err != nil || o.Totals.Events.Value != 2 || o.Totals.Conversions.Value != 0 {
+				t.Errorf("overview: %+v, %v; want 2 events and no conversion", o, err)
+			}
+		})
+	}
+}
+
+// TestLiveSeesLateCollectors follows the events of two collectors whose
+// clocks differ: a row that becomes visible after rows numbered later still
+// reaches the stream, once.
+func TestLiveSeesLateCollectors(t *testing.T) {
+	ctx := context.Background()
+	open := freshDatabase(servers(t)["single"])(t)
+	behind, ahead := open.Must(t).(*Store), open.Must(t).(*Store)
+	ahead.clock.last = time.Now().Add(5 * time.Second).UnixNano() // its clock runs 5 s ahead
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	all := report.EventFilter{ProjectID: "p"}
+	mark, err := behind.LiveStart(ctx, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	follow := func() string {
+		var got []string
+		if mark, err = behind.EventsStoredAfter(ctx, all, mark, func(e *report.StoredEvent) error {
+			got = append(got, e.Event.MessageID)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(got, " ")
+	}
+	write := func(s *Store, id string) {
+		e := waymark.Event{ProjectID: "p", MessageID: id, Type: waymark.Track, Name: "E", AnonymousID: "A", Timestamp: at, ReceivedAt: at}
+		if _, err := s.Write(ctx, []waymark.Event{e}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(ahead, "early")
+	if got := follow(); got != "early" {
+		t.Fatalf("first poll %q, want early", got)
+	}
+	write(behind, "late") // numbered below early
+	if got := follow(); got != "late" {
+		t.Errorf("second poll %q, want late alone", got)
+	}
+	if got := follow(); got != "" {
+		t.Errorf("third poll %q, want nothing", got)
+	}
+}
+
+// TestLiveAcrossCollectors serves the live stream from one collector while
+// another stores the event, as behind a load balancer: it shows within 2
+// seconds of its acknowledgement.
+func TestLiveAcrossCollectors(t *testing.T) {
+	ctx := context.Background()
+	open := freshDatabase(servers(t)["cluster"])(t)
+	serving, storing := open.Must(t), open.Must(t)
+	project := waymark.Project{ID: "p", Name: "P", WriteKey: "wk", ReadKey: "rk", CreatedAt: time.Now()}
+	if err := serving.CreateProject(ctx, project); err != nil {
+		t.Fatal(err)
+	}
+	server := waymarkhttp.New(waymarkhttp.Config{Store: serving, Writer: ingest.NewWriter(serving, 100),
+		Pipeline: ingest.NewPipeline(ingest.Options{}), Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
+	ts := httptest.NewServer(server.Handler())
+	defer ts.Close()
+	req, _ := nethttp.NewRequest("GET", ts.URL+"/api/v1/events/live", nil)
+	req.Header.Set("Authorization", "Bearer rk")
+	resp, err := nethttp.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	if line := <-lines; line != "retry: 2000" {
+		t.Fatalf("first line %q, want the retry hint", line)
+	}
+	writer := ingest.NewWriter(storing, 100)
+	defer writer.Close()
+	at := time.Now().UTC()
+	if _, err := writer.Write(ctx, []waymark.Event{{ProjectID: "p", MessageID: "live", Type: waymark.Track, Name: "E", AnonymousID: "A", Timestamp: at, ReceivedAt: at}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(2 * time.Second)
+	for {
+		select {
+		case line := <-lines:
+			if strings.HasPrefix(line, "data: ") && strings.Contains(line, `"messageId":"live"`) {
+				return
+			}
+		case <-deadline:
+			t.Fatal("the event did not show within 2 seconds")
+		}
 	}
 }

@@ -119,8 +119,8 @@ DROP TABLE {{table "catalog"}};
 			ref := &report.Reference{Events: events, PersonOf: func(id string) string { return id }}
 			for what, pair := range map[string][2]func() (any, error){
 				"event names": {func() (any, error) { return s.EventNames(ctx, "p") }, func() (any, error) { return ref.EventNames(ctx, "p") }},
-				"property keys": {func() (any, error) { return s.PropertyKeys(ctx, "p", report.EventFilter{Name: "Buy"}) },
-					func() (any, error) { return ref.PropertyKeys(ctx, "p", report.EventFilter{Name: "Buy"}) }},
+				"property keys": {func() (any, error) { return s.PropertyKeys(ctx, "p", report.EventKind{Name: "Buy"}) },
+					func() (any, error) { return ref.PropertyKeys(ctx, "p", report.EventKind{Name: "Buy"}) }},
 			} {
 				got, err := pair[0]()
 				want, _ := pair[1]()

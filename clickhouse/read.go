@@ -14,41 +14,6 @@ import (
 	"github.com/waymark-analytics/waymark/storage"
 )
 
-// ExportEvents calls fn with every stored event of the project, each message
-// once, in the order they were stored, and the id of the person it resolves
-// to now.
-func (s *Store) ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error {
-	rows, err := s.conn.Query(spilling(ctx), queries.Get("ExportEvents"), projectID, projectID)
-	if err != nil {
-		return fmt.Errorf("export events: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var f storage.Flat
-		var timestamp, receivedAt int64
-		var originalTimestamp, sentAt *int64
-		var personID string
-		if err := rows.Scan(&f.MessageID, &f.Type, &f.Name, &f.UserID, &f.AnonymousID, &f.GroupID, &f.PreviousID,
-			&timestamp, &originalTimestamp, &sentAt, &receivedAt,
-			&f.URL, &f.Host, &f.Path, &f.Title, &f.Referrer, &f.ReferrerHost,
-			&f.Source, &f.Medium, &f.Campaign, &f.Term, &f.Content, &f.ClickID, &f.Channel,
-			&f.Browser, &f.BrowserVersion, &f.OS, &f.OSVersion, &f.DeviceType,
-			&f.IP, &f.Country, &f.Region, &f.City,
-			&f.Revenue, &f.Currency,
-			&f.Properties, &f.Traits, &f.Context, &f.Integrations,
-			&personID); err != nil {
-			return fmt.Errorf("export events: %w", err)
-		}
-		f.Timestamp, f.ReceivedAt = fromMicros(timestamp), fromMicros(receivedAt)
-		f.OriginalTimestamp, f.SentAt = nullableTime(originalTimestamp), nullableTime(sentAt)
-		e := f.Event(projectID)
-		if err := fn(&e, personID); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
 // spilling lets the sorts of a query spill to disk instead of failing on the
 // server's memory limit: for the queries that sort every event of a project
 // by seq, to keep the first copy of each message.
@@ -82,16 +47,9 @@ func (s *Store) Rejections(ctx context.Context, projectID string, fn func(r *way
 // latest traits and when they were first and last seen.
 func (s *Store) Person(ctx context.Context, projectID, distinctID string) (waymark.Person, error) {
 	p := waymark.Person{Traits: map[string]any{}}
-	if err := s.conn.QueryRow(ctx, queries.Get("PersonOf"), projectID, distinctID).Scan(&p.ID); err != nil {
-		return p, fmt.Errorf("resolve person: %w", err)
-	}
-	if p.ID == "" {
-		p.ID, p.IDs = distinctID, []string{distinctID}
-	} else {
-		var err error
-		if p.IDs, err = s.strings(ctx, queries.Get("PersonMembers"), projectID, projectID, p.ID, p.ID); err != nil {
-			return p, fmt.Errorf("person ids: %w", err)
-		}
+	var err error
+	if p.ID, p.IDs, err = s.personIDs(ctx, projectID, distinctID); err != nil {
+		return p, err
 	}
 	var n uint64
 	var first, last int64

@@ -24,6 +24,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -293,8 +294,23 @@ func (x *Index) Commit(ctx context.Context, projectID string, seqs []int64, even
 	return nil
 }
 
+var _ report.Partitioned = (*Index)(nil)
+
 // Hits implements report.Source.
 func (x *Index) Hits(ctx context.Context, q report.Query, fn func(p *report.Person) error) error {
+	var mu sync.Mutex // fn takes one person at a time
+	return x.HitsPartitioned(ctx, q, func(_ int, p *report.Person) error {
+		mu.Lock()
+		defer mu.Unlock()
+		return fn(p)
+	})
+}
+
+// Workers implements report.Partitioned: one a core.
+func (x *Index) Workers() int { return min(runtime.GOMAXPROCS(0), maxWorkers) }
+
+// HitsPartitioned implements report.Partitioned.
+func (x *Index) HitsPartitioned(ctx context.Context, q report.Query, fn func(worker int, p *report.Person) error) error {
 	if err := q.Validate(); err != nil {
 		return err
 	}
@@ -303,7 +319,7 @@ func (x *Index) Hits(ctx context.Context, q report.Query, fn func(p *report.Pers
 		return err
 	}
 	defer v.seg.readers.RUnlock()
-	return v.hits(ctx, q, fn)
+	return v.hits(ctx, q, x.Workers(), fn)
 }
 
 // view takes a consistent snapshot of a project for one report.

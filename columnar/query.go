@@ -2,8 +2,8 @@ package columnar
 
 import (
 	"context"
+	"errors"
 	"math"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -418,10 +418,13 @@ func (pr *personRows) finish(fn func(*report.Person) error) error {
 // hit adds row r of pp as a hit when it is one; i orders it among the
 // person's rows.
 func (pr *personRows) hit(pp *partPlan, r int, t int64, i int) {
-	m := pp.mask(r)
-	if m == 0 && !pr.c.q.AllEvents {
-		return
+	if m := pp.mask(r); m != 0 || pr.c.q.AllEvents {
+		pr.add(pp, r, m, t, i)
 	}
+}
+
+// add adds row r of pp as a hit with the touchpoint bits m.
+func (pr *personRows) add(pp *partPlan, r int, m uint64, t int64, i int) {
 	h := report.Hit{Time: time.UnixMicro(t).UTC(), Seq: int64(i), Mask: m}
 	if pr.c.breakdown.kind != noBreakdown {
 		h.Value = pp.value(r)
@@ -434,6 +437,27 @@ func (pr *personRows) hit(pp *partPlan, r int, t int64, i int) {
 	pr.out.Hits = append(pr.out.Hits, h)
 }
 
+// oneColumn is what the tight loop of scan needs when the query tests at
+// most one column, with a lookup table filled at once, and no members: the
+// touchpoint bits of a row are then its type's bits and its code's.
+type oneColumn struct {
+	codes []uint32 // nil: no column test
+	bits  []uint64
+}
+
+func (pp *partPlan) oneColumn() (oneColumn, bool) {
+	switch {
+	case len(pp.c.members) > 0 || len(pp.columns) > 1:
+		return oneColumn{}, false
+	case len(pp.columns) == 0:
+		return oneColumn{}, true
+	case pp.columns[0].known != nil:
+		return oneColumn{}, false
+	}
+	l := &pp.columns[0]
+	return oneColumn{codes: pp.p.codes[l.test.field], bits: l.bits}, true
+}
+
 // view is what one report reads of a project: its segment, a snapshot of
 // its memtable and where their rows belong.
 type view struct {
@@ -442,68 +466,40 @@ type view struct {
 	rt  *routing
 }
 
-func (v *view) hits(ctx context.Context, q report.Query, fn func(*report.Person) error) error {
+// hits passes every person of the view to fn(worker, p), workers scanning
+// chunks of persons at once, worker 0 also the persons of several places.
+func (v *view) hits(ctx context.Context, q report.Query, workers int, fn func(worker int, p *report.Person) error) error {
 	c := compile(q)
 	seg := v.seg
-	workers := min(runtime.GOMAXPROCS(0), maxWorkers)
 	if len(seg.persons) < parallelPersons {
 		workers = 1
 	}
-	if workers == 1 {
-		if err := v.scan(ctx, c, 0, len(seg.persons), fn); err != nil {
-			return err
-		}
-		return v.scanDirty(c, fn)
-	}
-	// Workers scan chunks of persons into batches; this goroutine hands
-	// the batches' persons to fn, which need not be safe for concurrent use.
 	var next atomic.Int64
-	batches := make(chan *batch, 2*workers)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
 	for w := range workers {
 		wg.Go(func() {
+			emit := func(p *report.Person) error { return fn(w, p) }
 			for {
 				lo := int(next.Add(int64(chunkPersons))) - chunkPersons
-				if lo >= len(seg.persons) {
+				if lo >= len(seg.persons) || ctx.Err() != nil {
 					return
 				}
-				b := &batch{}
-				err := v.scan(ctx, c, lo, min(lo+chunkPersons, len(seg.persons)), b.add)
-				if err != nil {
+				if err := v.scan(ctx, c, lo, min(lo+chunkPersons, len(seg.persons)), emit); err != nil {
 					errs[w] = err
 					cancel()
-					return
-				}
-				select {
-				case batches <- b:
-				case <-ctx.Done():
 					return
 				}
 			}
 		})
 	}
-	go func() { wg.Wait(); close(batches) }()
-	var err error
-	for b := range batches {
-		if err == nil {
-			err = b.each(fn)
-			if err != nil {
-				cancel()
-			}
-		}
-	}
-	if err != nil {
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	if err := v.scanDirty(c, fn); err != nil {
+	if err := v.scanDirty(c, func(p *report.Person) error { return fn(0, p) }); err != nil {
 		return err
 	}
 	return ctx.Err()
@@ -518,33 +514,6 @@ var (
 
 const maxWorkers = 8
 
-// batch is the persons one chunk found, their hits in one slice.
-type batch struct {
-	ids  []string
-	ends []int // ends[i]: where person i's hits end
-	hits []report.Hit
-}
-
-func (b *batch) add(p *report.Person) error {
-	b.ids = append(b.ids, p.ID)
-	b.hits = append(b.hits, p.Hits...)
-	b.ends = append(b.ends, len(b.hits))
-	return nil
-}
-
-func (b *batch) each(fn func(*report.Person) error) error {
-	var p report.Person
-	start := 0
-	for i, id := range b.ids {
-		p.ID, p.Hits = id, b.hits[start:b.ends[i]]
-		if err := fn(&p); err != nil {
-			return err
-		}
-		start = b.ends[i]
-	}
-	return nil
-}
-
 // scan passes to fn the segment's persons lo to hi whose rows no identity
 // change or memtable row touches.
 func (v *view) scan(ctx context.Context, c *compiled, lo, hi int, fn func(*report.Person) error) error {
@@ -552,6 +521,9 @@ func (v *view) scan(ctx context.Context, c *compiled, lo, hi int, fn func(*repor
 	sp := c.on(&seg.part)
 	needAll := len(c.personFields) > 0
 	pr := newPersonRows(c)
+	one, fast := sp.oneColumn()
+	all := c.q.AllEvents
+	bounded := c.from != math.MinInt64 || c.to != math.MaxInt64
 	for p := lo; p < hi; p++ {
 		if p%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
@@ -560,13 +532,31 @@ func (v *view) scan(ctx context.Context, c *compiled, lo, hi int, fn func(*repor
 			continue
 		}
 		first, end := int(seg.personStart[p]), int(seg.personStart[p+1])
-		a, b := first+firstAtOrAfter(seg.time[first:end], c.from), first+firstAtOrAfter(seg.time[first:end], c.to)
+		a, b := first, end
+		if bounded {
+			a, b = first+firstAtOrAfter(seg.time[first:end], c.from), first+firstAtOrAfter(seg.time[first:end], c.to)
+		}
 		if a == b {
 			continue
 		}
 		pr.start(seg.persons[p])
-		for r := a; r < b; r++ {
-			pr.hit(sp, r, seg.time[r], r-first)
+		switch {
+		case !fast:
+			for r := a; r < b; r++ {
+				pr.hit(sp, r, seg.time[r], r-first)
+			}
+		case one.codes == nil:
+			for r := a; r < b; r++ {
+				if m := c.typeBits[seg.typ[r]]; m != 0 || all {
+					pr.add(sp, r, m, seg.time[r], r-first)
+				}
+			}
+		default:
+			for r := a; r < b; r++ {
+				if m := c.typeBits[seg.typ[r]] & one.bits[one.codes[r]]; m != 0 || all {
+					pr.add(sp, r, m, seg.time[r], r-first)
+				}
+			}
 		}
 		if len(pr.out.Hits) == 0 {
 			continue

@@ -138,7 +138,7 @@ func (s *Store) EventNames(ctx context.Context, projectID string) ([]report.Even
 
 // PropertyKeys lists the property keys of the events the filter picks,
 // most used first, from the catalog.
-func (s *Store) PropertyKeys(ctx context.Context, projectID string, filter report.EventFilter) ([]report.PropertyKey, error) {
+func (s *Store) PropertyKeys(ctx context.Context, projectID string, filter report.EventKind) ([]report.PropertyKey, error) {
 	if err := s.requires(catalogVersion); err != nil {
 		return nil, err
 	}

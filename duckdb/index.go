@@ -3,10 +3,12 @@ package duckdb
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/columnar"
 	"github.com/waymark-analytics/waymark/report"
+	"github.com/waymark-analytics/waymark/storage"
 )
 
 var _ columnar.Source = (*Store)(nil)
@@ -26,9 +28,19 @@ func (s *Store) openIndex(ctx context.Context, path string, opts Options) error 
 	return err
 }
 
+var _ report.Partitioned = (*Store)(nil)
+
 // Hits implements report.Source: reports read the index.
 func (s *Store) Hits(ctx context.Context, q report.Query, fn func(p *report.Person) error) error {
 	return s.index.Hits(ctx, q, fn)
+}
+
+// Workers implements report.Partitioned.
+func (s *Store) Workers() int { return s.index.Workers() }
+
+// HitsPartitioned implements report.Partitioned.
+func (s *Store) HitsPartitioned(ctx context.Context, q report.Query, fn func(worker int, p *report.Person) error) error {
+	return s.index.HitsPartitioned(ctx, q, fn)
 }
 
 // commitToIndex hands the report index what a commit stored: written
@@ -65,4 +77,34 @@ func (s *Store) commitToIndex(ctx context.Context, written []*waymark.Event, fir
 			slog.Error("report index commit", "project", project, "err", err)
 		}
 	}
+}
+
+// bound is a range bound as a parameter: nil when unbounded.
+func bound(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return storage.CeilMicro(t).UTC()
+}
+
+// profiles implements storage.Profiles from the index, one query a field:
+// each person's first hit carries the field's value as its breakdown.
+func (s *Store) profiles(ctx context.Context, project string, fields []report.Field) (map[string]report.Profile, error) {
+	profiles := map[string]report.Profile{}
+	for _, f := range fields {
+		q := report.Query{ProjectID: project, Touchpoints: []report.Touchpoint{{}}, Breakdown: f}
+		err := s.index.Hits(ctx, q, func(p *report.Person) error {
+			if v := p.Hits[0].Value; v != "" {
+				if profiles[p.ID] == nil {
+					profiles[p.ID] = report.Profile{}
+				}
+				profiles[p.ID][f] = v
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return profiles, nil
 }

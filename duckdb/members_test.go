@@ -95,8 +95,8 @@ func TestDatabaseFromBeforeMembers(t *testing.T) {
 	}
 	for name, pair := range map[string][2]func() (any, error){
 		"event names": {func() (any, error) { return s.EventNames(ctx, "p") }, func() (any, error) { return ref.EventNames(ctx, "p") }},
-		"property keys": {func() (any, error) { return s.PropertyKeys(ctx, "p", report.EventFilter{}) },
-			func() (any, error) { return ref.PropertyKeys(ctx, "p", report.EventFilter{}) }},
+		"property keys": {func() (any, error) { return s.PropertyKeys(ctx, "p", report.EventKind{}) },
+			func() (any, error) { return ref.PropertyKeys(ctx, "p", report.EventKind{}) }},
 		"trait keys": {func() (any, error) { return s.TraitKeys(ctx, "p") }, func() (any, error) { return ref.TraitKeys(ctx, "p") }},
 	} {
 		got, err := pair[0]()

@@ -9,22 +9,9 @@ import (
 	"time"
 
 	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/report"
 	"github.com/waymark-analytics/waymark/storage"
 )
-
-// ExportEvents calls fn with every stored event of the project, in the order
-// they were stored, and the id of the person it resolves to now. Storage
-// order is what identity merges followed, so re-importing an export rebuilds
-// the same persons.
-func (s *Store) ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error {
-	rows, err := s.db.QueryContext(ctx, queries.Get("ExportEvents"), projectID)
-	if err != nil {
-		return fmt.Errorf("export events: %w", err)
-	}
-	defer rows.Close()
-	var personID string
-	return scanEvents(rows, projectID, &personID, func(e *waymark.Event) error { return fn(e, personID) })
-}
 
 // LastSeq implements columnar.Source.
 func (s *Store) LastSeq(ctx context.Context) (int64, error) {
@@ -40,34 +27,7 @@ func (s *Store) EventsBetween(ctx context.Context, projectID string, after, thro
 		return fmt.Errorf("read events: %w", err)
 	}
 	defer rows.Close()
-	var seq int64
-	return scanEvents(rows, projectID, &seq, func(e *waymark.Event) error { return fn(seq, e) })
-}
-
-// scanEvents reads rows of an event's columns, as ExportEvents.sql selects
-// them, and one more column into extra, and calls fn with each event.
-func scanEvents(rows *sql.Rows, projectID string, extra any, fn func(e *waymark.Event) error) error {
-	for rows.Next() {
-		var f storage.Flat
-		var originalTimestamp, sentAt sql.NullTime
-		if err := rows.Scan(&f.MessageID, &f.Type, &f.Name, &f.UserID, &f.AnonymousID, &f.GroupID, &f.PreviousID,
-			&f.Timestamp, &originalTimestamp, &sentAt, &f.ReceivedAt,
-			&f.URL, &f.Host, &f.Path, &f.Title, &f.Referrer, &f.ReferrerHost,
-			&f.Source, &f.Medium, &f.Campaign, &f.Term, &f.Content, &f.ClickID, &f.Channel,
-			&f.Browser, &f.BrowserVersion, &f.OS, &f.OSVersion, &f.DeviceType,
-			&f.IP, &f.Country, &f.Region, &f.City,
-			&f.Revenue, &f.Currency,
-			&f.Properties, &f.Traits, &f.Context, &f.Integrations,
-			extra); err != nil {
-			return fmt.Errorf("read events: %w", err)
-		}
-		f.OriginalTimestamp, f.SentAt = originalTimestamp.Time, sentAt.Time
-		e := f.Event(projectID)
-		if err := fn(&e); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return scanEvents(rows, projectID, func(e *report.StoredEvent) error { return fn(e.Seq, &e.Event) })
 }
 
 // MergedIdentities implements columnar.Source.
@@ -115,27 +75,9 @@ func (s *Store) Rejections(ctx context.Context, projectID string, fn func(r *way
 // latest traits and when they were first and last seen.
 func (s *Store) Person(ctx context.Context, projectID, distinctID string) (waymark.Person, error) {
 	p := waymark.Person{Traits: map[string]any{}}
-	rows, err := s.db.QueryContext(ctx, queries.Get("PersonOf"),
-		sql.Named("project", projectID), sql.Named("id", distinctID))
-	if err != nil {
-		return p, fmt.Errorf("resolve person: %w", err)
-	}
-	for rows.Next() {
-		var member sql.NullString
-		if err := rows.Scan(&p.ID, &member); err != nil {
-			rows.Close()
-			return p, err
-		}
-		if member.Valid {
-			p.IDs = append(p.IDs, member.String)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	var err error
+	if p.ID, p.IDs, err = s.personIDs(ctx, projectID, distinctID); err != nil {
 		return p, err
-	}
-	if len(p.IDs) == 0 {
-		p.IDs = []string{p.ID}
 	}
 	var first, last sql.NullTime
 	if err := s.db.QueryRowContext(ctx, queries.Get("PersonSeen"), projectID, p.IDs).Scan(&first, &last); err != nil {
@@ -152,7 +94,7 @@ func (s *Store) Person(ctx context.Context, projectID, distinctID string) (wayma
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("person first touch: %w", err)
 	}
-	rows, err = s.db.QueryContext(ctx, queries.Get("PersonTraits"), projectID, p.IDs)
+	rows, err := s.db.QueryContext(ctx, queries.Get("PersonTraits"), projectID, p.IDs)
 	if err != nil {
 		return p, fmt.Errorf("person traits: %w", err)
 	}

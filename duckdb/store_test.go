@@ -14,7 +14,9 @@ func TestConformance(t *testing.T) {
 	// merges of a few rows, reports read segments, merged again and again
 	// across identity changes.
 	for name, mergeRows := range map[string]int{"memtable": 0, "segments": 37} {
-		t.Run(name, func(t *testing.T) { storagetest.Run(t, openerWith(Options{IndexMergeRows: mergeRows}), storagetest.Full) })
+		t.Run(name, func(t *testing.T) {
+			storagetest.Run(t, openerWith(Options{IndexMergeRows: mergeRows}), storagetest.Full)
+		})
 	}
 }
 

@@ -32,16 +32,6 @@ func (s *Server) withReadKey(fn projectHandlerFunc) handlerFunc {
 	}
 }
 
-// exportEvents streams every stored event as NDJSON, the format of
-// `waymark export`.
-func (s *Server) exportEvents(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
-	return streamNDJSON(w, func(enc *json.Encoder) error {
-		return s.Store.ExportEvents(r.Context(), project.ID, func(e *waymark.Event, personID string) error {
-			return enc.Encode(segment.Export(e, personID))
-		})
-	})
-}
-
 // exportRejected streams the dead letters as NDJSON.
 func (s *Server) exportRejected(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
 	return streamNDJSON(w, func(enc *json.Encoder) error {

@@ -218,10 +218,14 @@ func slug(name string) string {
 	return s
 }
 
-// timeParameter reads a query parameter that is a time, as report.ParseTime
-// reads it; absent or empty is the zero time.
+// timeParameter reads a query parameter that is a time (see parseTime).
 func timeParameter(r *http.Request, name string) (time.Time, error) {
-	value := r.URL.Query().Get(name)
+	return parseTime(name, r.URL.Query().Get(name))
+}
+
+// parseTime reads the value of a parameter that is a time, as
+// report.ParseTime reads it; empty is the zero time.
+func parseTime(name, value string) (time.Time, error) {
 	if value == "" {
 		return time.Time{}, nil
 	}

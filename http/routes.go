@@ -41,9 +41,13 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /analytics-next/bundles/{file}", s.handle(s.analyticsBundle))
 
 	// Query API, read key required.
-	mux.HandleFunc("GET /api/v1/events", s.handle(s.withReadKey(s.exportEvents)))
+	mux.HandleFunc("GET /api/v1/events", s.handle(s.withReadKey(s.events)))
+	mux.HandleFunc("GET /api/v1/events/live", s.handle(s.withReadKey(s.liveEvents)))
 	mux.HandleFunc("GET /api/v1/rejected", s.handle(s.withReadKey(s.exportRejected)))
+	mux.HandleFunc("GET /api/v1/overview", s.handle(s.withReadKey(s.overview)))
+	mux.HandleFunc("GET /api/v1/persons", s.handle(s.withReadKey(s.searchPersons)))
 	mux.HandleFunc("GET /api/v1/persons/{id}", s.handle(s.withReadKey(s.person)))
+	mux.HandleFunc("GET /api/v1/persons/{id}/events", s.handle(s.withReadKey(s.personEvents)))
 	mux.HandleFunc("GET /api/v1/groups/{id}", s.handle(s.withReadKey(s.group)))
 	mux.HandleFunc("POST /api/v1/funnels", s.handle(s.withReadKey(s.funnel)))
 	mux.HandleFunc("POST /api/v1/funnels/persons", s.handle(s.withReadKey(s.funnelPersons)))

@@ -15,7 +15,7 @@ import (
 // project's events are called and carry (docs/api.md#schema).
 type SchemaStore interface {
 	report.Catalog
-	PropertyKeys(ctx context.Context, projectID string, filter report.EventFilter) ([]report.PropertyKey, error)
+	PropertyKeys(ctx context.Context, projectID string, filter report.EventKind) ([]report.PropertyKey, error)
 	TraitKeys(ctx context.Context, projectID string) ([]report.TraitKey, error)
 	FieldValues(ctx context.Context, projectID string, q report.ValuesQuery) ([]report.FieldValue, error)
 }
@@ -40,7 +40,7 @@ func (s *Server) schemaProperties(w http.ResponseWriter, r *http.Request, projec
 	if err := onlyParams(r, "event", "type"); err != nil {
 		return err
 	}
-	filter := report.EventFilter{Type: r.URL.Query().Get("type"), Name: r.URL.Query().Get("event")}
+	filter := report.EventKind{Type: r.URL.Query().Get("type"), Name: r.URL.Query().Get("event")}
 	if err := messageType(filter.Type); err != nil {
 		return err
 	}

@@ -28,6 +28,11 @@ type Store interface {
 	Ping(ctx context.Context) error
 	Projects(ctx context.Context) ([]waymark.Project, error)
 	ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error
+	Events(ctx context.Context, q report.EventQuery, fn func(e *report.StoredEvent) error) (report.EventCursor, error)
+	EventsStoredAfter(ctx context.Context, f report.EventFilter, mark report.LiveMark, fn func(e *report.StoredEvent) error) (report.LiveMark, error)
+	LiveStart(ctx context.Context, f report.EventFilter) (report.LiveMark, error)
+	SearchPersons(ctx context.Context, projectID, text string, limit int) ([]waymark.PersonSummary, error)
+	report.OverviewSource
 	Rejections(ctx context.Context, projectID string, fn func(r *waymark.Rejection) error) error
 	Person(ctx context.Context, projectID, distinctID string) (waymark.Person, error)
 	Group(ctx context.Context, projectID, groupID string) (waymark.GroupProfile, error)
@@ -60,11 +65,20 @@ type Server struct {
 	Config
 	now  func() time.Time
 	keys *keyCache
+
+	shutdown      chan struct{} // closed by CloseStreams
+	closeShutdown sync.Once
 }
 
 // New returns a server for c.
 func New(c Config) *Server {
-	return &Server{Config: c, now: time.Now, keys: &keyCache{store: c.Store}}
+	return &Server{Config: c, now: time.Now, keys: &keyCache{store: c.Store}, shutdown: make(chan struct{})}
+}
+
+// CloseStreams ends the live event streams, which otherwise last as long
+// as their clients: for a server that shuts down (http.Server.RegisterOnShutdown).
+func (s *Server) CloseStreams() {
+	s.closeShutdown.Do(func() { close(s.shutdown) })
 }
 
 // handlerFunc is an HTTP handler that returns its error instead of writing it,

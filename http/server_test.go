@@ -35,6 +35,7 @@ type testServer struct {
 	url     string
 	store   *duckdb.Store
 	project waymark.Project
+	server  *waymarkhttp.Server
 }
 
 // newServer starts a server that writes through ingest.Writer, as
@@ -74,7 +75,7 @@ func newServerWith(t *testing.T, newWriter func(*duckdb.Store) waymarkhttp.Event
 	server := waymarkhttp.New(config)
 	ts := httptest.NewServer(server.Handler())
 	t.Cleanup(ts.Close) // registered last, so it runs before the writer and store close
-	return &testServer{url: ts.URL, store: store, project: project}
+	return &testServer{url: ts.URL, store: store, project: project, server: server}
 }
 
 // answer is an HTTP response read whole.

@@ -30,13 +30,16 @@ func RunAttribution(ctx context.Context, data AttributionData, project string, a
 		return nil, err
 	}
 	q, p, _ := a.query(project)
-	t := newAttributionTally(p)
-	err := data.Hits(ctx, q, func(person *Person) error {
+	workers, err := eachPerson(ctx, data, q, func() *attributionTally { return newAttributionTally(p) }, func(t *attributionTally, person *Person) error {
 		p.person(person.Hits, t)
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	t := workers[0]
+	for _, w := range workers[1:] {
+		t.merge(w)
 	}
 	first, end := spendDays(a.From.Time, a.To.Time)
 	spend, err := data.Spend(ctx, project, a.Touch, first, end)
@@ -353,6 +356,49 @@ func setIDs(key string) []int32 {
 		ids[i] = int32(binary.LittleEndian.Uint32([]byte(key[4*i:])))
 	}
 	return ids
+}
+
+// merge adds what another worker's tally collected, of other persons.
+func (t *attributionTally) merge(o *attributionTally) {
+	ids := make([]int32, len(o.values)) // o's id -> t's
+	for id, v := range o.values {
+		ids[id] = t.id(v)
+		t.touches[ids[id]] += o.touches[id]
+		t.customers[ids[id]] += o.customers[id]
+		t.leads[ids[id]] += o.leads[id]
+		t.toConvert[ids[id]] = append(t.toConvert[ids[id]], o.toConvert[id]...)
+	}
+	for _, c := range o.conversions {
+		for i := range c.touches {
+			c.touches[i].value = ids[c.touches[i].value]
+		}
+		t.conversions = append(t.conversions, c)
+	}
+	t.conversionsIn += o.conversionsIn
+	t.revenue.merge(&o.revenue)
+	t.untouched.conversions += o.untouched.conversions
+	t.untouched.revenue.merge(&o.untouched.revenue)
+	t.toConvertAll = append(t.toConvertAll, o.toConvertAll...)
+	for edge, n := range o.transitions {
+		for k, s := range edge {
+			if s >= 0 {
+				edge[k] = ids[s]
+			}
+		}
+		t.transitions[edge] += n
+	}
+	for key, c := range o.sets {
+		values := setIDs(key)
+		for i, v := range values {
+			values[i] = ids[v]
+		}
+		key = setKey(values)
+		if t.sets[key] == nil {
+			t.sets[key] = &setCount{}
+		}
+		t.sets[key].journeys += c.journeys
+		t.sets[key].converted += c.converted
+	}
 }
 
 // result computes the models and builds the answer.

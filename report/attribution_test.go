@@ -65,6 +65,7 @@ func TestAttributionCases(t *testing.T) {
 			}
 			checkExpectations(t, r, c.expects)
 			checkCreditsAddUp(t, r)
+			samePartitioned(t, src, func(src Dataset) (any, error) { return RunAttribution(context.Background(), src.(AttributionData), "p", a) })
 		})
 	}
 }
@@ -111,7 +112,7 @@ func (s shuffled) Hits(ctx context.Context, q Query, fn func(p *Person) error) e
 
 // TestAttributionRandom runs every model over random journeys: the credits
 // add up, and the answer is the same to the last bit whatever order the
-// persons come in.
+// persons come in and however many workers take them.
 func TestAttributionRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	values := []string{"", "brand", "ebook", "webinar", "retarget", "social"}
@@ -149,6 +150,7 @@ func TestAttributionRandom(t *testing.T) {
 		if len(want.Models) != len(Models) {
 			t.Fatalf("ran %d models, want all %d", len(want.Models), len(Models))
 		}
+		samePartitioned(t, ref, func(src Dataset) (any, error) { return RunAttribution(context.Background(), src.(AttributionData), "p", a) })
 		for range 3 {
 			got, err := RunAttribution(context.Background(), shuffled{ref, rng}, "p", a)
 			if err != nil {

@@ -49,12 +49,13 @@ type FieldValue struct {
 	Persons int64  `json:"persons,omitempty"`
 }
 
-// EventFilter picks events by type and name; empty parts pick every event.
-type EventFilter struct {
+// EventKind picks events by type and name, for the catalog; empty parts
+// pick every event.
+type EventKind struct {
 	Type, Name string
 }
 
-func (f EventFilter) picks(e *waymark.Event) bool {
+func (f EventKind) picks(e *waymark.Event) bool {
 	return (f.Type == "" || string(e.Type) == f.Type) && (f.Name == "" || e.Name == f.Name)
 }
 
@@ -187,7 +188,7 @@ func (r *Reference) EventNames(ctx context.Context, projectID string) ([]EventNa
 // PropertyKeys lists the top-level property keys of the project's events
 // that the filter picks, with the number of events that have each, most
 // used first.
-func (r *Reference) PropertyKeys(ctx context.Context, projectID string, filter EventFilter) ([]PropertyKey, error) {
+func (r *Reference) PropertyKeys(ctx context.Context, projectID string, filter EventKind) ([]PropertyKey, error) {
 	counts := map[string]int64{}
 	for i := range r.Events {
 		if e := &r.Events[i]; e.ProjectID == projectID && filter.picks(e) {

@@ -68,8 +68,7 @@ func FunnelPersons(ctx context.Context, src Source, project string, f Funnel, d 
 
 	q, p, _ := f.query(project)
 	k := d.Step - 1
-	var matched []string
-	err := src.Hits(ctx, q, func(person *Person) error {
+	workers, err := eachPerson(ctx, src, q, func() *[]string { return new([]string) }, func(matched *[]string, person *Person) error {
 		match := false
 		p.units(person.Hits, func(hits []Hit, a *attempt) {
 			if match || (d.Breakdown != nil && p.breakdownValue(hits, a) != *d.Breakdown) {
@@ -78,12 +77,16 @@ func FunnelPersons(ctx context.Context, src Source, project string, f Funnel, d 
 			match = p.outcome(hits, a, k) == d.Outcome
 		})
 		if match {
-			matched = append(matched, person.ID)
+			*matched = append(*matched, person.ID)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	var matched []string
+	for _, w := range workers {
+		matched = append(matched, *w...)
 	}
 	// Sources pass persons in any order; pages follow the ids'.
 	slices.Sort(matched)

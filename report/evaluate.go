@@ -15,23 +15,35 @@ func RunFunnel(ctx context.Context, data Dataset, project string, f Funnel) (*Fu
 		return nil, err
 	}
 	q, p, _ := f.query(project)
-	all := &tally{}
-	groups := map[string]*tally{}
-	err := data.Hits(ctx, q, func(person *Person) error {
+	type tallies struct {
+		all    *tally
+		groups map[string]*tally
+	}
+	workers, err := eachPerson(ctx, data, q, func() tallies { return tallies{&tally{}, map[string]*tally{}} }, func(t tallies, person *Person) error {
 		p.units(person.Hits, func(hits []Hit, a *attempt) {
-			all.add(p, hits, a)
+			t.all.add(p, hits, a)
 			if p.Breakdown != nil {
 				v := p.breakdownValue(hits, a)
-				if groups[v] == nil {
-					groups[v] = &tally{}
+				if t.groups[v] == nil {
+					t.groups[v] = &tally{}
 				}
-				groups[v].add(p, hits, a)
+				t.groups[v].add(p, hits, a)
 			}
 		})
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	all, groups := workers[0].all, workers[0].groups
+	for _, w := range workers[1:] {
+		all.merge(w.all)
+		for v, t := range w.groups {
+			if groups[v] == nil {
+				groups[v] = &tally{}
+			}
+			groups[v].merge(t)
+		}
 	}
 	r := all.result(p)
 	if p.Breakdown != nil {
@@ -195,6 +207,9 @@ func (t *tally) add(p *plan, hits []Hit, a *attempt) {
 }
 
 func (t *tally) merge(o *tally) {
+	if o.count == nil { // it added nothing
+		return
+	}
 	if t.count == nil {
 		*t = tally{count: slices.Clone(o.count), stuck: slices.Clone(o.stuck),
 			fromPrevious: make([][]float64, len(o.count)), fromFirst: make([][]float64, len(o.count))}
@@ -279,7 +294,9 @@ func ratio(a, b int) float64 {
 // summarize gives the average, median and 90th percentile of durations in
 // seconds, and their histogram. The median of an even count is the mean of
 // the two middle values; the 90th percentile is the smallest value with at
-// least 90 % of the values at or below it.
+// least 90 % of the values at or below it. The average sums whole
+// microseconds, which is exact, so it does not depend on the order in which
+// a source passed the persons; selection instead of a sort keeps it linear.
 func summarize(seconds []float64) Durations {
 	d := Durations{Count: len(seconds), Histogram: make([]Bucket, len(histogramBounds))}
 	for i, b := range histogramBounds {
@@ -288,10 +305,9 @@ func summarize(seconds []float64) Durations {
 	if len(seconds) == 0 {
 		return d
 	}
-	sorted := slices.Sorted(slices.Values(seconds))
-	sum := 0.0
-	for _, s := range sorted {
-		sum += s
+	var micros int64
+	for _, s := range seconds {
+		micros += int64(math.Round(s * 1e6))
 		for i, b := range histogramBounds {
 			if b.below == 0 || s < b.below {
 				d.Histogram[i].Count++
@@ -299,11 +315,43 @@ func summarize(seconds []float64) Durations {
 			}
 		}
 	}
-	n := len(sorted)
-	d.Average = sum / float64(n)
-	d.Median = (sorted[(n-1)/2] + sorted[n/2]) / 2
-	d.P90 = sorted[int(math.Ceil(0.9*float64(n)))-1]
+	n := len(seconds)
+	d.Average = float64(micros) / 1e6 / float64(n)
+	values := slices.Clone(seconds)
+	d.Median = (nth(values, (n-1)/2) + nth(values, n/2)) / 2
+	d.P90 = nth(values, int(math.Ceil(0.9*float64(n)))-1)
 	return d
+}
+
+// nth returns the k-th smallest of values, reordering them.
+func nth(values []float64, k int) float64 {
+	lo, hi := 0, len(values)-1
+	for lo < hi {
+		pivot := values[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for values[i] < pivot {
+				i++
+			}
+			for values[j] > pivot {
+				j--
+			}
+			if i <= j {
+				values[i], values[j] = values[j], values[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return values[k]
+		}
+	}
+	return values[k]
 }
 
 type bound struct {

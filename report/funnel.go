@@ -39,6 +39,7 @@ const (
 type Period string
 
 const (
+	Hour  Period = "hour"
 	Day   Period = "day"
 	Week  Period = "week"
 	Month Period = "month"
@@ -47,6 +48,9 @@ const (
 // Start returns the start of the period holding t.
 func (p Period) Start(t time.Time) time.Time {
 	t = t.UTC()
+	if p == Hour {
+		return t.Truncate(time.Hour)
+	}
 	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 	switch p {
 	case Week:

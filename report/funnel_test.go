@@ -46,7 +46,11 @@ func TestFunnelCases(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkExpectations(t, r, c.expects)
+			samePartitioned(t, c.source(), func(src Dataset) (any, error) { return RunFunnel(context.Background(), src, "p", c.funnel) })
 			for _, d := range c.drills {
+				samePartitioned(t, c.source(), func(src Dataset) (any, error) {
+					return FunnelPersons(context.Background(), src, "p", c.funnel, d.drill)
+				})
 				page, err := FunnelPersons(context.Background(), c.source(), "p", c.funnel, d.drill)
 				if err != nil {
 					t.Fatal(err)

@@ -154,69 +154,23 @@ func RunJourney(ctx context.Context, data Dataset, project string, j Journey, r 
 	}
 	q, stageOf, _ := j.query(project, r)
 	n := len(j.Stages)
-	var (
-		reached, entered, last = make([]int, n), make([]int, n), make([]int, n)
-		touchpoints            = make([][]int, n)
-		inStage                = make([][]float64, n)
-		flows                  = map[[2]int][]float64{}
-		between, toConvert     []float64
-		persons, converted     int
-	)
-	for s := range j.Stages {
-		touchpoints[s] = make([]int, len(j.Stages[s].Touchpoints))
-	}
 	first := make([]int, n) // first touchpoint bit of each stage
 	for bit := len(stageOf) - 1; bit >= 0; bit-- {
 		first[stageOf[bit]] = bit
 	}
-	err := data.Hits(ctx, q, func(p *Person) error {
-		current, entry, start := -1, -1, time.Time{}
-		var at time.Time // when the current stage was reached
-		for i := range p.Hits {
-			h := &p.Hits[i]
-			if current >= 0 && j.Window != 0 && h.Time.After(start.Add(time.Duration(j.Window))) {
-				break
-			}
-			next, bit := -1, 0
-			for b := range stageOf {
-				if h.Mask&(1<<b) != 0 && stageOf[b] > current {
-					next, bit = stageOf[b], b
-					break
-				}
-			}
-			if next < 0 {
-				continue
-			}
-			reached[next]++
-			touchpoints[next][bit-first[next]]++
-			if current < 0 {
-				entered[next]++
-				entry, start = next, h.Time
-				flows[[2]int{-1, next}] = append(flows[[2]int{-1, next}], 0)
-			} else {
-				d := h.Time.Sub(at).Seconds()
-				inStage[current] = append(inStage[current], d)
-				between = append(between, d)
-				flows[[2]int{current, next}] = append(flows[[2]int{current, next}], d)
-			}
-			current, at = next, h.Time
-		}
-		if current < 0 {
-			return nil
-		}
-		persons++
-		last[current]++
-		if current == n-1 {
-			toConvert = append(toConvert, at.Sub(start).Seconds())
-			if entry == 0 {
-				converted++
-			}
-		}
+	workers, err := eachPerson(ctx, data, q, func() *journeyTally { return newJourneyTally(&j) }, func(t *journeyTally, p *Person) error {
+		t.add(&j, stageOf, first, p)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	t := workers[0]
+	for _, w := range workers[1:] {
+		t.merge(w)
+	}
+	reached, entered, last, touchpoints, inStage, flows := t.reached, t.entered, t.last, t.touchpoints, t.inStage, t.flows
+	persons, converted, toConvert, between := t.persons, t.converted, t.toConvert, t.between
 	res := &JourneyResult{Persons: persons, Conversion: ratio(converted, reached[0]),
 		TimeToConvert: summarize(toConvert), BetweenStages: summarize(between)}
 	for s, stage := range j.Stages {
@@ -243,4 +197,91 @@ func RunJourney(ctx context.Context, data Dataset, project string, j Journey, r 
 		return nil, err
 	}
 	return res, nil
+}
+
+// journeyTally adds up the persons of a journey map.
+type journeyTally struct {
+	reached, entered, last []int
+	touchpoints            [][]int
+	inStage                [][]float64
+	flows                  map[[2]int][]float64
+	between, toConvert     []float64
+	persons, converted     int
+}
+
+func newJourneyTally(j *Journey) *journeyTally {
+	n := len(j.Stages)
+	t := &journeyTally{reached: make([]int, n), entered: make([]int, n), last: make([]int, n),
+		touchpoints: make([][]int, n), inStage: make([][]float64, n), flows: map[[2]int][]float64{}}
+	for s := range j.Stages {
+		t.touchpoints[s] = make([]int, len(j.Stages[s].Touchpoints))
+	}
+	return t
+}
+
+// add walks one person through the stages: stageOf[bit] is the stage of
+// touchpoint bit, first[s] the first bit of stage s.
+func (t *journeyTally) add(j *Journey, stageOf, first []int, p *Person) {
+	n := len(j.Stages)
+	current, entry, start := -1, -1, time.Time{}
+	var at time.Time // when the current stage was reached
+	for i := range p.Hits {
+		h := &p.Hits[i]
+		if current >= 0 && j.Window != 0 && h.Time.After(start.Add(time.Duration(j.Window))) {
+			break
+		}
+		next, bit := -1, 0
+		for b := range stageOf {
+			if h.Mask&(1<<b) != 0 && stageOf[b] > current {
+				next, bit = stageOf[b], b
+				break
+			}
+		}
+		if next < 0 {
+			continue
+		}
+		t.reached[next]++
+		t.touchpoints[next][bit-first[next]]++
+		if current < 0 {
+			t.entered[next]++
+			entry, start = next, h.Time
+			t.flows[[2]int{-1, next}] = append(t.flows[[2]int{-1, next}], 0)
+		} else {
+			d := h.Time.Sub(at).Seconds()
+			t.inStage[current] = append(t.inStage[current], d)
+			t.between = append(t.between, d)
+			t.flows[[2]int{current, next}] = append(t.flows[[2]int{current, next}], d)
+		}
+		current, at = next, h.Time
+	}
+	if current < 0 {
+		return
+	}
+	t.persons++
+	t.last[current]++
+	if current == n-1 {
+		t.toConvert = append(t.toConvert, at.Sub(start).Seconds())
+		if entry == 0 {
+			t.converted++
+		}
+	}
+}
+
+func (t *journeyTally) merge(o *journeyTally) {
+	for s := range t.reached {
+		t.reached[s] += o.reached[s]
+		t.entered[s] += o.entered[s]
+		t.last[s] += o.last[s]
+		for i := range t.touchpoints[s] {
+			t.touchpoints[s][i] += o.touchpoints[s][i]
+		}
+		t.inStage[s] = append(t.inStage[s], o.inStage[s]...)
+	}
+	for edge, times := range o.flows {
+		t.flows[edge] = append(t.flows[edge], times...)
+	}
+	t.between = append(t.between, o.between...)
+	t.toConvert = append(t.toConvert, o.toConvert...)
+	t.persons += o.persons
+	t.converted += o.converted
 }

@@ -33,6 +33,7 @@ func TestJourneyCases(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkExpectations(t, r, expects)
+			samePartitioned(t, src, func(src Dataset) (any, error) { return RunJourney(context.Background(), src, "p", j, JourneyRange{}) })
 		})
 	}
 }

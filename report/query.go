@@ -263,3 +263,33 @@ func (q *Query) SplitPersons() (events Query, complete func(p *Person, person Pr
 	}
 	return events, complete
 }
+
+// Partitioned is a Source that can pass persons to several workers at
+// once: fn's calls for one worker never overlap, calls for different
+// workers may. Evaluators keep a state per worker and merge them at the
+// end, so that a report uses every core.
+type Partitioned interface {
+	Source
+	// Workers is how many workers HitsPartitioned calls, numbered from 0.
+	Workers() int
+	HitsPartitioned(ctx context.Context, q Query, fn func(worker int, p *Person) error) error
+}
+
+// eachPerson runs q on src, passing every person to fn with the state of
+// the worker that takes them, made by newState; it returns every worker's
+// state for the caller to merge. A source that is not Partitioned has one
+// worker.
+func eachPerson[S any](ctx context.Context, src Source, q Query, newState func() S, fn func(state S, p *Person) error) ([]S, error) {
+	part, ok := src.(Partitioned)
+	if !ok {
+		state := newState()
+		err := src.Hits(ctx, q, func(p *Person) error { return fn(state, p) })
+		return []S{state}, err
+	}
+	states := make([]S, part.Workers())
+	for i := range states {
+		states[i] = newState()
+	}
+	err := part.HitsPartitioned(ctx, q, func(worker int, p *Person) error { return fn(states[worker], p) })
+	return states, err
+}

@@ -58,3 +58,10 @@ func (s *exactSum) Value() float64 {
 	}
 	return hi
 }
+
+// merge adds the numbers o has added.
+func (s *exactSum) merge(o *exactSum) {
+	for _, x := range o.partials {
+		s.Add(x)
+	}
+}

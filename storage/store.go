@@ -42,7 +42,7 @@ type Store interface {
 	EventNames(ctx context.Context, projectID string) ([]report.EventName, error)
 	// PropertyKeys lists the top-level property keys of the events the
 	// filter picks, with the number of events that have each, most first.
-	PropertyKeys(ctx context.Context, projectID string, filter report.EventFilter) ([]report.PropertyKey, error)
+	PropertyKeys(ctx context.Context, projectID string, filter report.EventKind) ([]report.PropertyKey, error)
 	// TraitKeys lists the keys of identify calls' traits with the number of
 	// persons who sent each with a value, most first.
 	TraitKeys(ctx context.Context, projectID string) ([]report.TraitKey, error)
@@ -70,4 +70,29 @@ type Store interface {
 	// Ping reports whether the store answers.
 	Ping(ctx context.Context) error
 	Close() error
+
+	// Events calls fn with the stored events q asks for, each message once
+	// (see report.EventQuery), with the person each resolves to now. When
+	// q.MaxRead stops it before the events end, it returns the cursor of
+	// the last event it read, to go on after.
+	Events(ctx context.Context, q report.EventQuery, fn func(e *report.StoredEvent) error) (report.EventCursor, error)
+	// SearchPersons returns up to limit persons with a distinct id, or a
+	// top-level value of an identify call's traits as written in JSON,
+	// that contains text, ignoring case: those with an id equal to it
+	// first, then the most recently seen. Without text, the most recently
+	// seen persons.
+	SearchPersons(ctx context.Context, projectID, text string, limit int) ([]waymark.PersonSummary, error)
+	// Overview computes the overview figures of a range.
+	report.OverviewSource
+
+	// EventsStoredAfter calls fn, in storage order, with the events of f
+	// stored after mark, each message once (f may not read person
+	// fields), and returns the mark to read on from. Where writes may
+	// become visible out of seq order, as with several ClickHouse
+	// collectors, the mark also holds the messages a later read may
+	// return again, so that no event is missed or passed on twice.
+	EventsStoredAfter(ctx context.Context, f report.EventFilter, mark report.LiveMark, fn func(e *report.StoredEvent) error) (report.LiveMark, error)
+	// LiveStart returns the mark of a live stream of f that starts after
+	// the events stored so far.
+	LiveStart(ctx context.Context, f report.EventFilter) (report.LiveMark, error)
 }

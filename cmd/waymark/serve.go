@@ -166,6 +166,7 @@ func (f *serveFlags) serve(ctx context.Context, store storage.Store, project way
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(server.CloseStreams)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(listener) }()
 	select {

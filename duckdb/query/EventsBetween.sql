@@ -1,5 +1,6 @@
 -- The stored events of a project within a stretch of storage order, for the
--- report index to catch up with (see columnar.Source). No ORDER BY: the
+-- report index to catch up with (see columnar.Source), in the columns of Events.sql; the index resolves
+-- persons itself. No ORDER BY: the
 -- index sorts, and a sort here would hold the whole stretch.
 SELECT
     e.message_id, e.type, coalesce(e.name, ''), coalesce(e.user_id, ''), coalesce(e.anonymous_id, ''),
@@ -14,6 +15,6 @@ SELECT
     coalesce(e.ip, ''), coalesce(e.country, ''), coalesce(e.region, ''), coalesce(e.city, ''),
     e.revenue, coalesce(e.currency, ''),
     coalesce(e.properties, ''), coalesce(e.traits, ''), coalesce(e.context, ''), coalesce(e.integrations, ''),
-    e.seq
+    '' AS person_id, e.seq
 FROM events e
 WHERE e.project_id = ? AND e.seq > ? AND e.seq <= ?

@@ -54,7 +54,7 @@ func compareCatalogs(t *testing.T, s storage.Store, ref *report.Reference, rng *
 	}
 	// Persons only of p: the reference merges the ids of p alone.
 	same(t, "trait keys", s.TraitKeys, ref.TraitKeys, "p")
-	filters := []report.EventFilter{{}, {Type: "page"}, {Name: "Buy"}, {Type: "track", Name: "Buy"}, {Type: "identify"}, {Name: "nothing"}}
+	filters := []report.EventKind{{}, {Type: "page"}, {Name: "Buy"}, {Type: "track", Name: "Buy"}, {Type: "identify"}, {Name: "nothing"}}
 	for _, f := range filters {
 		got, err := s.PropertyKeys(ctx, "p", f)
 		want, _ := ref.PropertyKeys(ctx, "p", f)

@@ -15,6 +15,7 @@ import (
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/identity"
 	"github.com/waymark-analytics/waymark/report"
+	"github.com/waymark-analytics/waymark/storage"
 )
 
 // testHitsReference writes random events of several persons, some merged by
@@ -24,27 +25,10 @@ import (
 func testHitsReference(t *testing.T, open Opener, seed uint64) {
 	s := open.Must(t)
 	rng := rand.New(rand.NewPCG(seed, 11))
-	graph := identity.NewGraph()
-	ref := report.Reference{PersonOf: graph.Person}
-	stored := map[string]bool{}
-	for _, batch := range randomHitEvents(rng, 400) {
-		for i := range batch {
-			e := batch[i]
-			message := e.ProjectID + "/" + e.MessageID
-			if stored[message] {
-				continue
-			}
-			stored[message] = true
-			if link, ok := identity.LinkOf(&e); ok && e.ProjectID == "p" {
-				graph.Apply(link)
-			}
-			ref.Events = append(ref.Events, e)
-		}
-		write(t, s, batch...)
-	}
+	ref := writeRandomEvents(t, s, rng, 400)
 	for i := range 80 {
 		q := randomQuery(rng)
-		want := collectHits(t, &ref, q)
+		want := collectHits(t, ref, q)
 		got := collectHits(t, s, q)
 		if diff := diffHits(got, want); diff != "" {
 			b, _ := json.Marshal(q)
@@ -62,7 +46,7 @@ func testHitsReference(t *testing.T, open Opener, seed uint64) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := referenceAcquisition(&ref, "p", graph.Person(id)); p.Acquisition != want {
+		if want := referenceAcquisition(ref, "p", ref.PersonOf(id)); p.Acquisition != want {
 			t.Errorf("acquisition of %s's person %s = %+v, want %+v", id, p.ID, p.Acquisition, want)
 		}
 	}
@@ -92,6 +76,29 @@ func referenceAcquisition(ref *report.Reference, project, person string) waymark
 		}
 	}
 	return report.AcquisitionOf(events)
+}
+
+// writeRandomEvents writes n random events (see randomHitEvents) and
+// returns the reference that holds what was stored: each message once, in
+// storage order, with the persons of project p's identity links.
+func writeRandomEvents(t *testing.T, s storage.Store, rng *rand.Rand, n int) *report.Reference {
+	t.Helper()
+	graph := identity.NewGraph()
+	ref := &report.Reference{PersonOf: graph.Person}
+	stored := map[string]bool{}
+	for _, batch := range randomHitEvents(rng, n) {
+		for _, e := range batch {
+			if message := e.ProjectID + "/" + e.MessageID; !stored[message] {
+				stored[message] = true
+				if link, ok := identity.LinkOf(&e); ok && e.ProjectID == "p" {
+					graph.Apply(link)
+				}
+				ref.Events = append(ref.Events, e)
+			}
+		}
+		write(t, s, batch...)
+	}
+	return ref
 }
 
 // collectHits runs q and copies what it streams.

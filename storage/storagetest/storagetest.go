@@ -25,14 +25,14 @@ type Opener func(t *testing.T) storage.Store
 // the identity and hits tests, each in its own storage, and the datasets of
 // the reports test.
 type Sizes struct {
-	IdentitySeeds, HitSeeds, GrowingSeeds uint64
-	ReportDatasets                        int
+	IdentitySeeds, HitSeeds, GrowingSeeds, ReadSeeds uint64
+	ReportDatasets                                   int
 }
 
 // Full is what every engine runs on at least one setup. Another setup of
 // the same engine, which runs the same SQL, may take less where each round
 // trip is slow: a ClickHouse cluster, checked for what sharding changes.
-var Full = Sizes{IdentitySeeds: 12, HitSeeds: 4, GrowingSeeds: 3, ReportDatasets: 150}
+var Full = Sizes{IdentitySeeds: 12, HitSeeds: 4, GrowingSeeds: 3, ReadSeeds: 4, ReportDatasets: 150}
 
 // Run runs every test of the suite, in parallel; fresh returns an Opener of
 // new, empty storage.
@@ -52,6 +52,10 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener, sizes Sizes) {
 		{"Journeys", testJourneys},
 		{"UnreadableJourneys", testUnreadableJourneys},
 		{"Spend", testSpend},
+		{"Events", testEvents},
+		{"SearchPersons", testSearchPersons},
+		{"Overview", testOverview},
+		{"EventsStoredAfter", testEventsStoredAfter},
 	}
 	// The randomized tests take longest. They start first, so that the short
 	// ones fill in around them rather than leave them running alone at the
@@ -68,6 +72,7 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener, sizes Sizes) {
 	seeded("IdentityMatchesReference", sizes.IdentitySeeds, testIdentityReference)
 	seeded("HitsMatchReferenceAsDataGrows", sizes.GrowingSeeds, testHitsAsDataGrows)
 	seeded("CatalogMatchesReference", 1, testCatalogReference)
+	seeded("EventsAndOverviewMatchReference", sizes.ReadSeeds, testReadsReference)
 	for _, tt := range append(long, tests...) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

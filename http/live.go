@@ -1,0 +1,95 @@
+package http
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/report"
+	"github.com/waymark-analytics/waymark/segment"
+)
+
+// The pace of a live stream: how often it asks the store for new events,
+// how often it sends a comment so that proxies keep the connection open,
+// and how long a browser waits before it reconnects.
+const (
+	livePoll      = 500 * time.Millisecond
+	liveHeartbeat = 15 * time.Second
+	liveRetry     = 2 * time.Second
+)
+
+// liveEvents answers GET /api/v1/events/live: Server-Sent Events, one
+// event a message, each new stored event of the filter as its export line,
+// until the client goes or the server shuts down. A client that reconnects
+// with Last-Event-ID resumes after that event.
+func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
+	p, err := params(r, "person", "type", "name", "where")
+	if err != nil {
+		return err
+	}
+	f, err := eventFilter(project, p)
+	if err != nil {
+		return err
+	}
+	if err := f.ValidateLive(); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	var mark report.LiveMark
+	if id := r.Header.Get("Last-Event-ID"); id != "" {
+		if mark.Seq, err = strconv.ParseInt(id, 10, 64); err != nil {
+			return waymark.Errorf(waymark.KindInvalid, "Last-Event-ID %q is not an id this stream sent", id)
+		}
+	} else if mark, err = s.Store.LiveStart(ctx, f); err != nil {
+		return err
+	}
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		return fmt.Errorf("live events: the response cannot be flushed")
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Accel-Buffering", "no") // nginx would hold the events back
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprintf(w, "retry: %d\n\n", liveRetry.Milliseconds())
+	flusher.Flush()
+
+	enc := segment.NewEncoder(w)
+	poll, heartbeat := time.NewTicker(livePoll), time.NewTicker(liveHeartbeat)
+	defer poll.Stop()
+	defer heartbeat.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.shutdown:
+			return nil
+		case <-heartbeat.C:
+			fmt.Fprint(w, ": heartbeat\n\n")
+			flusher.Flush()
+		case <-poll.C:
+			next, err := s.Store.EventsStoredAfter(ctx, f, mark, func(e *report.StoredEvent) error {
+				fmt.Fprintf(w, "id: %d\ndata: ", e.Seq)
+				if err := enc.Encode(segment.Export(&e.Event, e.PersonID)); err != nil { // ends the line
+					return err
+				}
+				fmt.Fprint(w, "\n")
+				flusher.Flush()
+				return nil
+			})
+			if err != nil {
+				if ctx.Err() == nil {
+					s.Logger.Error("live events failed", "err", err)
+					fmt.Fprint(w, "event: error\ndata: ")
+					enc.Encode(map[string]string{"error": waymark.ErrorMessage(err)})
+					fmt.Fprint(w, "\n")
+					flusher.Flush()
+				}
+				return nil
+			}
+			mark = next
+		}
+	}
+}
