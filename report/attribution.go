@@ -152,8 +152,9 @@ type attributionPlan struct {
 }
 
 // query returns the engine query of the attribution in project: the touch
-// events, each also as a Direct one, then the conversion, lead and
-// opportunity, with the touch field as the hits' value and their revenue.
+// events, each also as a Direct one for last_non_direct, then the
+// conversion, lead and opportunity, with the touch field as the hits' value
+// and their revenue.
 func (a *Attribution) query(project string) (Query, *attributionPlan, error) {
 	q := Query{ProjectID: project, Breakdown: a.Touch, Revenue: true}
 	p := &attributionPlan{Attribution: a, from: a.From.Time, lookback: time.Duration(a.Lookback),
@@ -165,9 +166,11 @@ func (a *Attribution) query(project string) (Query, *attributionPlan, error) {
 	for _, t := range a.Touches {
 		p.touch |= add(t)
 	}
-	for _, t := range a.Touches {
-		t.Where = append(t.Where[:len(t.Where):len(t.Where)], Condition{Field: "channel", Op: Equals, Value: waymark.ChannelDirect})
-		p.direct |= add(t)
+	if slices.Contains(a.Models, LastNonDirect) {
+		for _, t := range a.Touches {
+			t.Where = append(t.Where[:len(t.Where):len(t.Where)], Condition{Field: "channel", Op: Equals, Value: waymark.ChannelDirect})
+			p.direct |= add(t)
+		}
 	}
 	p.conversion = add(a.Conversion)
 	if a.Lead != nil {

@@ -65,7 +65,9 @@ func TestAttributionCases(t *testing.T) {
 			}
 			checkExpectations(t, r, c.expects)
 			checkCreditsAddUp(t, r)
-			samePartitioned(t, src, func(src Dataset) (any, error) { return RunAttribution(context.Background(), src.(AttributionData), "p", a) })
+			samePartitioned(t, src, func(src Dataset) (any, error) {
+				return RunAttribution(context.Background(), src.(AttributionData), "p", a)
+			})
 		})
 	}
 }
@@ -150,7 +152,9 @@ func TestAttributionRandom(t *testing.T) {
 		if len(want.Models) != len(Models) {
 			t.Fatalf("ran %d models, want all %d", len(want.Models), len(Models))
 		}
-		samePartitioned(t, ref, func(src Dataset) (any, error) { return RunAttribution(context.Background(), src.(AttributionData), "p", a) })
+		samePartitioned(t, ref, func(src Dataset) (any, error) {
+			return RunAttribution(context.Background(), src.(AttributionData), "p", a)
+		})
 		for range 3 {
 			got, err := RunAttribution(context.Background(), shuffled{ref, rng}, "p", a)
 			if err != nil {
