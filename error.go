@@ -14,6 +14,7 @@ const (
 	KindInvalid
 	KindNotFound
 	KindUnauthorized
+	KindForbidden // authenticated, but not allowed this request
 	KindConflict
 	KindTooLarge
 	KindUnavailable

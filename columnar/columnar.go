@@ -189,7 +189,7 @@ func (x *Index) load(ctx context.Context, id string) (*project, error) {
 	for p.through < last {
 		through := min(last, p.through+replayChunk)
 		err := x.src.EventsBetween(ctx, id, p.through, through, func(seq int64, e *waymark.Event) error {
-			p.mem.add(p.seg, seq, e)
+			p.mem.add(p.seg, committed(seq, e))
 			return nil
 		})
 		if err != nil {
@@ -262,10 +262,27 @@ func (p *project) assign(did, person string) {
 	p.moved[did] = person
 }
 
-// Commit adds events the store has just committed, with their seqs in
-// storage order, and the identity changes the same commit made: distinct
-// id to the person it resolves to now.
-func (x *Index) Commit(ctx context.Context, projectID string, seqs []int64, events []*waymark.Event, assigned map[string]string) error {
+// Committed is an event the store has committed, with its seq, and the
+// top-level members of its properties and traits as report.Members reads
+// them, which the store computed to store them.
+type Committed struct {
+	Seq                                                        int64
+	Event                                                      *waymark.Event
+	PropertiesNames, PropertiesTexts, TraitsNames, TraitsTexts []string
+}
+
+// committed makes the Committed of an event read back from the store.
+func committed(seq int64, e *waymark.Event) *Committed {
+	c := &Committed{Seq: seq, Event: e}
+	c.PropertiesNames, c.PropertiesTexts = report.Members(e.Properties)
+	c.TraitsNames, c.TraitsTexts = report.Members(e.Traits)
+	return c
+}
+
+// Commit adds events the store has just committed, in storage order, and
+// the identity changes the same commit made: distinct id to the person it
+// resolves to now.
+func (x *Index) Commit(ctx context.Context, projectID string, events []Committed, assigned map[string]string) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	p, ok := x.projects[projectID]
@@ -275,10 +292,10 @@ func (x *Index) Commit(ctx context.Context, projectID string, seqs []int64, even
 			return err
 		}
 	}
-	for i, e := range events {
-		if seqs[i] > p.through { // load may have read this commit already
-			p.mem.add(p.seg, seqs[i], e)
-			p.through = seqs[i]
+	for i := range events {
+		if c := &events[i]; c.Seq > p.through { // load may have read this commit already
+			p.mem.add(p.seg, c)
+			p.through = c.Seq
 		}
 	}
 	for did, person := range assigned {

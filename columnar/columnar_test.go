@@ -56,7 +56,7 @@ func (s *store) write(t *testing.T, x *Index, events ...waymark.Event) {
 		before[e.DistinctID()] = s.graph.Person(e.DistinctID())
 	}
 	var seqs []int64
-	var written []*waymark.Event
+	var written []Committed
 	for _, e := range events {
 		seqs = append(seqs, int64(len(s.events)))
 		s.events = append(s.events, e)
@@ -65,7 +65,7 @@ func (s *store) write(t *testing.T, x *Index, events ...waymark.Event) {
 		}
 	}
 	for i := range events {
-		written = append(written, &s.events[seqs[i]])
+		written = append(written, *committed(seqs[i], &s.events[seqs[i]]))
 	}
 	assigned := map[string]string{}
 	for _, e := range s.events {
@@ -79,7 +79,7 @@ func (s *store) write(t *testing.T, x *Index, events ...waymark.Event) {
 			}
 		}
 	}
-	if err := x.Commit(context.Background(), "p", seqs, written, assigned); err != nil {
+	if err := x.Commit(context.Background(), "p", written, assigned); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -1,7 +1,6 @@
 package columnar
 
 import (
-	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/report"
 )
 
@@ -36,20 +35,20 @@ func newMemtable(seg *segment) *memtable {
 	return m
 }
 
-// add appends a stored event; seg is the segment the memtable sits on.
-func (m *memtable) add(seg *segment, seq int64, e *waymark.Event) {
+// add appends a committed event; seg is the segment the memtable sits on.
+func (m *memtable) add(seg *segment, c *Committed) {
+	e := c.Event
 	revenue := noRevenue
 	if e.Revenue != nil {
 		revenue = e.Revenue.Amount
 	}
-	m.appendRow(seg, seq, e.Timestamp.UnixMicro(), e.DistinctID(), typeCode(e.Type), revenue)
+	m.appendRow(seg, c.Seq, e.Timestamp.UnixMicro(), e.DistinctID(), typeCode(e.Type), revenue)
 	for i, f := range fields {
 		m.codes[i] = append(m.codes[i], m.dicts[i].code(report.Columns[f](e)))
 	}
-	for o, raw := range [objectCount][]byte{e.Properties, e.Traits} {
-		names, texts := report.Members(raw)
-		for i := range names {
-			m.appendMember(o, names[i], texts[i])
+	for o, members := range [objectCount][2][]string{{c.PropertiesNames, c.PropertiesTexts}, {c.TraitsNames, c.TraitsTexts}} {
+		for i := range members[0] {
+			m.appendMember(o, members[0][i], members[1][i])
 		}
 		m.endMembers(o)
 	}

@@ -21,6 +21,8 @@ type compiled struct {
 	typeBits []uint64
 	columns  []columnTest
 	members  []memberTest
+	// memberBits are the touchpoints with member conditions.
+	memberBits uint64
 	// Conditions on person fields hold or not for a person as a whole.
 	personTests  []personTest
 	personFields []report.Field // what the person's profile must hold
@@ -114,6 +116,7 @@ func compile(q report.Query) *compiled {
 			}
 			object, key, _ := cond.Field.Object()
 			c.members = append(c.members, memberTest{object: objectIndex(object), key: key, bitCondition: bc})
+			c.memberBits |= bit
 		}
 	}
 	for f := range fields {
@@ -241,6 +244,16 @@ func (pp *partPlan) mask(r int) uint64 {
 		l := &pp.columns[i]
 		m &= l.get(p.codes[l.test.field][r])
 	}
+	if m&pp.c.memberBits != 0 {
+		m = pp.memberMask(r, m)
+	}
+	return m
+}
+
+// memberMask clears from m the touchpoints whose member conditions fail
+// for row r.
+func (pp *partPlan) memberMask(r int, m uint64) uint64 {
+	p := pp.p
 	for i, mt := range pp.c.members {
 		if m&mt.bit == 0 {
 			continue
@@ -438,8 +451,9 @@ func (pr *personRows) add(pp *partPlan, r int, m uint64, t int64, i int) {
 }
 
 // oneColumn is what the tight loop of scan needs when the query tests at
-// most one column, with a lookup table filled at once, and no members: the
-// touchpoint bits of a row are then its type's bits and its code's.
+// most one column, with a lookup table filled at once: the touchpoint bits
+// of a row are then its type's bits and its code's, less those whose
+// member conditions fail, which are read only for rows that may need them.
 type oneColumn struct {
 	codes []uint32 // nil: no column test
 	bits  []uint64
@@ -447,7 +461,7 @@ type oneColumn struct {
 
 func (pp *partPlan) oneColumn() (oneColumn, bool) {
 	switch {
-	case len(pp.c.members) > 0 || len(pp.columns) > 1:
+	case len(pp.columns) > 1:
 		return oneColumn{}, false
 	case len(pp.columns) == 0:
 		return oneColumn{}, true
@@ -547,13 +561,21 @@ func (v *view) scan(ctx context.Context, c *compiled, lo, hi int, fn func(*repor
 			}
 		case one.codes == nil:
 			for r := a; r < b; r++ {
-				if m := c.typeBits[seg.typ[r]]; m != 0 || all {
+				m := c.typeBits[seg.typ[r]]
+				if m&c.memberBits != 0 {
+					m = sp.memberMask(r, m)
+				}
+				if m != 0 || all {
 					pr.add(sp, r, m, seg.time[r], r-first)
 				}
 			}
 		default:
 			for r := a; r < b; r++ {
-				if m := c.typeBits[seg.typ[r]] & one.bits[one.codes[r]]; m != 0 || all {
+				m := c.typeBits[seg.typ[r]] & one.bits[one.codes[r]]
+				if m&c.memberBits != 0 {
+					m = sp.memberMask(r, m)
+				}
+				if m != 0 || all {
 					pr.add(sp, r, m, seg.time[r], r-first)
 				}
 			}

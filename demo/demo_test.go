@@ -317,3 +317,18 @@ func TestLocations(t *testing.T) {
 		}
 	}
 }
+
+func TestJourneysRun(t *testing.T) {
+	journeys, err := Journeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(journeys) == 0 {
+		t.Fatal("no demo journeys")
+	}
+	for _, j := range journeys {
+		if err := j.Validate(); err != nil {
+			t.Errorf("journey %s: %v", j.ID, err)
+		}
+	}
+}

@@ -20,7 +20,8 @@ var (
 // eventSQL is what Events.sql is executed with.
 type eventSQL struct {
 	storage.EventSQL
-	Since bool // only events at or after $since
+	Since   bool // only events at or after $since
+	Through bool // only events with a seq up to $through
 }
 
 // ExportEvents calls fn with every stored event of the project, in the order

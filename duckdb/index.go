@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/columnar"
 	"github.com/waymark-analytics/waymark/report"
 	"github.com/waymark-analytics/waymark/storage"
@@ -43,35 +42,27 @@ func (s *Store) HitsPartitioned(ctx context.Context, q report.Query, fn func(wor
 	return s.index.HitsPartitioned(ctx, q, fn)
 }
 
-// commitToIndex hands the report index what a commit stored: written
-// events have the seqs from first on, in order; assigned holds, by
-// project, the distinct ids whose person changed.
-func (s *Store) commitToIndex(ctx context.Context, written []*waymark.Event, first int64, assigned map[string]map[string]string) {
-	type commit struct {
-		seqs   []int64
-		events []*waymark.Event
-	}
+// commitToIndex hands the report index what a commit stored, written in
+// storage order; assigned holds, by project, the distinct ids whose person
+// changed.
+func (s *Store) commitToIndex(ctx context.Context, written []columnar.Committed, assigned map[string]map[string]string) {
 	var order []string
-	commits := map[string]*commit{}
-	add := func(project string) *commit {
-		c := commits[project]
-		if c == nil {
-			c = &commit{}
-			commits[project] = c
+	commits := map[string][]columnar.Committed{}
+	add := func(project string) {
+		if _, ok := commits[project]; !ok {
+			commits[project] = nil
 			order = append(order, project)
 		}
-		return c
 	}
-	for i, e := range written {
-		c := add(e.ProjectID)
-		c.seqs, c.events = append(c.seqs, first+int64(i)), append(c.events, e)
+	for _, c := range written {
+		add(c.Event.ProjectID)
+		commits[c.Event.ProjectID] = append(commits[c.Event.ProjectID], c)
 	}
 	for project := range assigned {
 		add(project)
 	}
 	for _, project := range order {
-		c := commits[project]
-		if err := s.index.Commit(ctx, project, c.seqs, c.events, assigned[project]); err != nil {
+		if err := s.index.Commit(ctx, project, commits[project], assigned[project]); err != nil {
 			// The events are stored: the index reads them from the
 			// database when it next loads the project.
 			slog.Error("report index commit", "project", project, "err", err)

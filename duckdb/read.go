@@ -22,12 +22,9 @@ func (s *Store) LastSeq(ctx context.Context) (int64, error) {
 
 // EventsBetween implements columnar.Source.
 func (s *Store) EventsBetween(ctx context.Context, projectID string, after, through int64, fn func(seq int64, e *waymark.Event) error) error {
-	rows, err := s.db.QueryContext(ctx, queries.Get("EventsBetween"), projectID, after, through)
-	if err != nil {
-		return fmt.Errorf("read events: %w", err)
-	}
-	defer rows.Close()
-	return scanEvents(rows, projectID, func(e *report.StoredEvent) error { return fn(e.Seq, &e.Event) })
+	shape := eventSQL{EventSQL: storage.EventSQL{After: true}, Through: true}
+	args := []any{sql.Named("project", projectID), sql.Named("after", after), sql.Named("through", through)}
+	return s.readEvents(ctx, shape, args, projectID, func(e *report.StoredEvent) error { return fn(e.Seq, &e.Event) })
 }
 
 // MergedIdentities implements columnar.Source.

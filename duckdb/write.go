@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/columnar"
 	"github.com/waymark-analytics/waymark/storage"
 )
 
@@ -54,7 +55,7 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 		}
 	}()
 
-	var written []*waymark.Event
+	var written []columnar.Committed
 	catalog := newCatalogDelta()
 	for i := range events {
 		if duplicate[i] {
@@ -69,7 +70,8 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 			s.seen.Add(hashes[i])
 			added = append(added, hashes[i])
 		}
-		written = append(written, &events[i])
+		written = append(written, columnar.Committed{Seq: s.nextSeq + int64(len(written)), Event: &events[i],
+			PropertiesNames: f.PropertiesNames, PropertiesTexts: f.PropertiesTexts, TraitsNames: f.TraitsNames, TraitsTexts: f.TraitsTexts})
 	}
 	if err := s.appender.Flush(); err != nil {
 		return nil, err
@@ -81,7 +83,11 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 			return nil, fmt.Errorf("store rejection: %w", err)
 		}
 	}
-	assigned, err := s.resolveIdentities(ctx, written)
+	stored := make([]*waymark.Event, len(written))
+	for i := range written {
+		stored[i] = written[i].Event
+	}
+	assigned, err := s.resolveIdentities(ctx, stored)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +98,7 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 		return nil, err
 	}
 	committed = true
-	s.commitToIndex(ctx, written, s.nextSeq, assigned)
+	s.commitToIndex(ctx, written, assigned)
 	s.nextSeq += int64(len(written))
 	return duplicate, nil
 }

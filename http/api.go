@@ -14,7 +14,8 @@ import (
 type projectHandlerFunc func(w http.ResponseWriter, r *http.Request, project waymark.Project) error
 
 // withReadKey authenticates the query API with a project's read key, sent as
-// "Authorization: Bearer KEY" or as the basic-auth user.
+// "Authorization: Bearer KEY" or as the basic-auth user, or with the
+// dashboard's session cookie.
 func (s *Server) withReadKey(fn projectHandlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		key := basicAuthUser(r)
@@ -22,6 +23,16 @@ func (s *Server) withReadKey(fn projectHandlerFunc) handlerFunc {
 			key = token
 		}
 		if key == "" {
+			project, ok, err := s.session(r)
+			if err != nil {
+				return err
+			}
+			if ok {
+				if !safeMethod(r.Method) && !sameOrigin(r) {
+					return waymark.Errorf(waymark.KindForbidden, "a request signed in by the session cookie must come from this server's pages")
+				}
+				return fn(w, r, project)
+			}
 			return waymark.Errorf(waymark.KindUnauthorized, "a read key is required: send \"Authorization: Bearer KEY\"")
 		}
 		project, err := s.keys.lookup(r.Context(), key, true)

@@ -67,5 +67,17 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/schema/values", s.handle(s.withReadKey(s.schemaValues)))
 	mux.HandleFunc("GET /api/v1/schema/fields", s.handle(s.withReadKey(s.schemaFields)))
 
+	// Dashboard: the sign-in form turns a read key into a session cookie,
+	// which its pages need and the query API takes instead of the key.
+	if d := s.Dashboard; d != nil {
+		mux.HandleFunc("GET /login", s.handle(s.signIn))
+		mux.HandleFunc("POST /login", s.handle(s.signIn))
+		mux.HandleFunc("POST /logout", s.handle(s.signOut))
+		mux.Handle("GET /static/", d.Static())
+		for _, pattern := range d.Pages() {
+			mux.HandleFunc("GET "+pattern, s.handle(s.withSession(d.ServePage)))
+		}
+	}
+
 	return cors(mux)
 }

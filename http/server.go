@@ -58,6 +58,11 @@ type Config struct {
 	// a wildcard (0.0.0.0, ::), browsers are told to reach it there when
 	// neither PublicURL nor a trusted proxy says otherwise.
 	ListenAddr string
+	// Dashboard, if set, is served at / to people signed in with a read key.
+	Dashboard Dashboard
+	// SessionSecret signs the dashboard's session cookies. Keep it across
+	// restarts, or everyone has to sign in again.
+	SessionSecret []byte
 }
 
 // Server holds what the handlers need. Create it with New.
@@ -111,6 +116,8 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case waymark.KindUnauthorized:
 		return http.StatusUnauthorized
+	case waymark.KindForbidden:
+		return http.StatusForbidden
 	case waymark.KindConflict:
 		return http.StatusConflict
 	case waymark.KindTooLarge:
@@ -134,51 +141,54 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// keyCache maps keys to projects. It reloads from the store on a miss, at most
-// once a second, so a client hammering with a wrong key cannot load the store.
+// keyCache maps keys and ids to projects. It reloads from the store on a
+// miss, at most once a second, so a client hammering with a wrong key cannot
+// load the store.
 type keyCache struct {
 	store Store
 
 	mu       sync.Mutex
-	write    map[string]waymark.Project
-	read     map[string]waymark.Project
+	projects map[string]waymark.Project // by "write:KEY", "read:KEY" and "id:ID"
 	loadedAt time.Time
 }
 
 func (c *keyCache) lookup(ctx context.Context, key string, read bool) (waymark.Project, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if p, ok := c.find(key, read); ok {
-		return p, nil
-	}
-	if time.Since(c.loadedAt) > time.Second {
-		projects, err := c.store.Projects(ctx)
-		if err != nil {
-			return waymark.Project{}, err
-		}
-		c.loadedAt = time.Now()
-		c.write = make(map[string]waymark.Project, len(projects))
-		c.read = make(map[string]waymark.Project, len(projects))
-		for _, p := range projects {
-			c.write[p.WriteKey] = p
-			c.read[p.ReadKey] = p
-		}
-		if p, ok := c.find(key, read); ok {
-			return p, nil
-		}
-	}
 	kind := "write"
 	if read {
 		kind = "read"
 	}
-	return waymark.Project{}, waymark.Errorf(waymark.KindUnauthorized, "unknown %s key", kind)
+	p, ok, err := c.find(ctx, kind, key)
+	if !ok && err == nil {
+		err = waymark.Errorf(waymark.KindUnauthorized, "unknown %s key", kind)
+	}
+	return p, err
 }
 
-func (c *keyCache) find(key string, read bool) (waymark.Project, bool) {
-	m := c.write
-	if read {
-		m = c.read
+// project finds a project by its id, as a session cookie names it.
+func (c *keyCache) project(ctx context.Context, id string) (waymark.Project, bool, error) {
+	return c.find(ctx, "id", id)
+}
+
+func (c *keyCache) find(ctx context.Context, kind, k string) (waymark.Project, bool, error) {
+	if k == "" {
+		return waymark.Project{}, false, nil
 	}
-	p, ok := m[key]
-	return p, ok && key != ""
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.projects[kind+":"+k]; ok || time.Since(c.loadedAt) <= time.Second {
+		return p, ok, nil
+	}
+	projects, err := c.store.Projects(ctx)
+	if err != nil {
+		return waymark.Project{}, false, err
+	}
+	c.loadedAt = time.Now()
+	c.projects = make(map[string]waymark.Project, 3*len(projects))
+	for _, p := range projects {
+		c.projects["write:"+p.WriteKey] = p
+		c.projects["read:"+p.ReadKey] = p
+		c.projects["id:"+p.ID] = p
+	}
+	p, ok := c.projects[kind+":"+k]
+	return p, ok, nil
 }

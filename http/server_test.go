@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/dashboard"
 	"github.com/waymark-analytics/waymark/duckdb"
 	waymarkhttp "github.com/waymark-analytics/waymark/http"
 	"github.com/waymark-analytics/waymark/ingest"
@@ -67,8 +68,7 @@ func newServerWith(t *testing.T, newWriter func(*duckdb.Store) waymarkhttp.Event
 	if err := store.CreateProject(ctx, project); err != nil {
 		t.Fatal(err)
 	}
-	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
-	config := waymarkhttp.Config{Store: store, Writer: newWriter(store), Pipeline: ingest.NewPipeline(ingest.Options{}), Logger: logger}
+	config := testConfig(t, store, newWriter(store))
 	for _, f := range configure {
 		f(&config)
 	}
@@ -76,6 +76,23 @@ func newServerWith(t *testing.T, newWriter func(*duckdb.Store) waymarkhttp.Event
 	ts := httptest.NewServer(server.Handler())
 	t.Cleanup(ts.Close) // registered last, so it runs before the writer and store close
 	return &testServer{url: ts.URL, store: store, project: project, server: server}
+}
+
+// sessionSecret signs the test servers' session cookies.
+var sessionSecret = []byte("a test secret of at least 32 bytes")
+
+// testConfig is the config of a server over store as `waymark serve` makes
+// it, with the dashboard.
+func testConfig(t *testing.T, store *duckdb.Store, writer waymarkhttp.EventWriter) waymarkhttp.Config {
+	t.Helper()
+	ui, err := dashboard.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return waymarkhttp.Config{
+		Store: store, Writer: writer, Pipeline: ingest.NewPipeline(ingest.Options{}),
+		Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), Dashboard: ui, SessionSecret: sessionSecret,
+	}
 }
 
 // answer is an HTTP response read whole.
@@ -95,7 +112,7 @@ func (s *testServer) do(t *testing.T, method, path string, body io.Reader, setup
 	for _, f := range setup {
 		f(req)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := noRedirects.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,6 +123,9 @@ func (s *testServer) do(t *testing.T, method, path string, body io.Reader, setup
 	}
 	return answer{status: resp.StatusCode, header: resp.Header, body: b}
 }
+
+// noRedirects answers a redirect as it is, for the tests to check.
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 // post sends body to a collector endpoint with the write key as the
 // basic-auth user, as Segment's libraries do, unless setup is given.

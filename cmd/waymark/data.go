@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,6 +21,9 @@ const (
 	// serverFile tells other commands where the server that holds the
 	// database lock listens, so they can go through it.
 	serverFile = "server.json"
+	// sessionKeyFile holds the secret that signs dashboard sessions, so that
+	// they survive restarts. It lives in the data dir with ClickHouse too.
+	sessionKeyFile = "session.key"
 )
 
 // dataFlags are the flags shared by the commands that open the store.
@@ -160,4 +164,22 @@ func readServerFile(dir string) (runningServer, error) {
 		return s, err
 	}
 	return s, json.Unmarshal(b, &s)
+}
+
+// sessionSecret reads the data dir's session secret, creating it on first
+// start. Deleting the file signs everyone out.
+func sessionSecret(dir string) ([]byte, error) {
+	path := filepath.Join(dir, sessionKeyFile)
+	b, err := os.ReadFile(path)
+	if err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("read session secret: %w", err)
+	}
+	b = []byte(rand.Text() + rand.Text())
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return nil, fmt.Errorf("create session secret: %w", err)
+	}
+	return b, nil
 }

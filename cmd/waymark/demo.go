@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/demo"
 	"github.com/waymark-analytics/waymark/ingest"
 	"github.com/waymark-analytics/waymark/segment"
+	"github.com/waymark-analytics/waymark/storage"
 )
 
 type demoCommand struct{}
@@ -71,6 +73,9 @@ func (*demoCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("generating demo data: %w", err)
 	}
+	if err := saveDemoJourneys(ctx, store, project.ID); err != nil {
+		return err
+	}
 	elapsed := time.Since(start)
 	fmt.Printf("Generated demo data (seed %d): %d events stored, %d already there, %d rejected, in %s (%.0f events/s)\n",
 		*seed, stored, duplicates, rejected, elapsed.Round(time.Millisecond), float64(stored+duplicates)/elapsed.Seconds())
@@ -78,6 +83,25 @@ func (*demoCommand) Run(ctx context.Context, args []string) error {
 		return nil
 	}
 	return flags.serve(ctx, store, project)
+}
+
+// saveDemoJourneys saves the demo's journey maps, leaving any journey saved
+// under the same id as it is.
+func saveDemoJourneys(ctx context.Context, store storage.Store, projectID string) error {
+	journeys, err := demo.Journeys()
+	if err != nil {
+		return err
+	}
+	for _, j := range journeys {
+		_, err := store.Journey(ctx, projectID, j.ID)
+		if waymark.ErrorKind(err) == waymark.KindNotFound {
+			_, err = store.SaveJourney(ctx, projectID, j)
+		}
+		if err != nil {
+			return fmt.Errorf("saving demo journey %s: %w", j.ID, err)
+		}
+	}
+	return nil
 }
 
 func countTrue(flags []bool) int {

@@ -34,3 +34,20 @@ func TestDemoIsDeterministic(t *testing.T) {
 		t.Error("different seeds gave the same export")
 	}
 }
+
+// TestDemoSavesJourneys: the demo comes with its journey maps saved.
+func TestDemoSavesJourneys(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command(binary, "demo", "--data", dir, "--events", "3000", "--serve=false").CombinedOutput(); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	out, err := exec.Command(binary, "journeys", "list", "--data", dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("journeys list: %v\n%s", err, out)
+	}
+	for _, id := range []string{"lead-nurturing", "trial-to-paid"} {
+		if !strings.Contains(string(out), id) {
+			t.Errorf("journeys list has no %s:\n%s", id, out)
+		}
+	}
+}

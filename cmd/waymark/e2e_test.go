@@ -46,18 +46,43 @@ const (
 	testReadKey  = "rk_test"
 )
 
-// server is a child `waymark serve` process.
+// server is a child `waymark serve` (or `waymark demo`) process.
 type server struct {
 	cmd  *exec.Cmd
 	addr string
-	out  *bytes.Buffer
+	out  *output
+}
+
+// output is what a child process prints, readable while it runs.
+type output struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.Write(p)
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.String()
 }
 
 func startServer(t *testing.T, dataDir string, extra ...string) *server {
 	t.Helper()
+	return startCommand(t, "serve", dataDir, extra...)
+}
+
+// startCommand starts a command that serves, serve or demo, and waits
+// until it answers.
+func startCommand(t testing.TB, command, dataDir string, extra ...string) *server {
+	t.Helper()
 	addr := freeAddr(t)
-	s := &server{addr: addr, out: &bytes.Buffer{}}
-	s.cmd = exec.Command(binary, append([]string{"serve", "--data", dataDir, "--addr", addr}, extra...)...)
+	s := &server{addr: addr, out: &output{}}
+	s.cmd = exec.Command(binary, append([]string{command, "--data", dataDir, "--addr", addr}, extra...)...)
 	s.cmd.Env = append(os.Environ(), "WAYMARK_WRITE_KEY="+testWriteKey, "WAYMARK_READ_KEY="+testReadKey)
 	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
 	if err := s.cmd.Start(); err != nil {
@@ -89,7 +114,7 @@ func (s *server) stop(t *testing.T) {
 	}
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

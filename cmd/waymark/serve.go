@@ -11,9 +11,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/dashboard"
 	"github.com/waymark-analytics/waymark/geoip"
 	"github.com/waymark-analytics/waymark/http"
 	"github.com/waymark-analytics/waymark/ingest"
@@ -140,13 +142,26 @@ func (f *serveFlags) serve(ctx context.Context, store storage.Store, project way
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	writer := ingest.NewWriter(store, commitEvents)
 	defer writer.Close()
+	secret, err := sessionSecret(f.data.dir)
+	if err != nil {
+		return err
+	}
+	ui, err := dashboard.New()
+	if err != nil {
+		return err
+	}
 	server := http.New(http.Config{
 		Store: store, Writer: writer, Pipeline: ingest.NewPipeline(opts), Logger: logger,
 		TrustProxy: f.trustProxy, PublicURL: publicURL, ListenAddr: listener.Addr().String(),
+		Dashboard: ui, SessionSecret: secret,
 	})
 
-	fmt.Printf("Waymark %s serving on http://%s\n  project:   %s\n  write key: %s\n  read key:  %s\n",
-		version, listener.Addr(), project.ID, project.WriteKey, project.ReadKey)
+	dashboardURL := "http://" + listener.Addr().String()
+	if publicURL != nil {
+		dashboardURL = strings.TrimSuffix(publicURL.String(), "/")
+	}
+	fmt.Printf("Waymark %s serving on http://%s\n  project:   %s\n  write key: %s\n  read key:  %s\n  dashboard: %s/login?key=%s\n",
+		version, listener.Addr(), project.ID, project.WriteKey, project.ReadKey, dashboardURL, url.QueryEscape(project.ReadKey))
 	if server.OriginFromRequests() {
 		fmt.Println("  hint: set --public-url to the URL browsers reach Waymark at; until then analytics.js is pointed at each request's Host, uncached")
 	}

@@ -2,7 +2,9 @@
 -- seq: a template of what storage.EventChunk narrows in SQL, the columns of
 -- a report.EventQuery. Without them it is the export: every event, in the
 -- order it was stored. Since bounds a newest-first chunk by the time of its
--- last event (see EventKeys). Absent strings come back empty.
+-- last event (see EventKeys); Through, with After, is a stretch of storage
+-- order, which the report index catches up with. Absent strings come back
+-- empty.
 {{define "narrow"}}{{if .Person}}
   AND e.distinct_id IN (SELECT unnest($ids)){{end}}{{if .Type}}
   AND e.type = $type{{end}}{{if .Name}}
@@ -29,6 +31,7 @@ SELECT
 FROM events e
 LEFT JOIN identities i ON i.project_id = e.project_id AND i.distinct_id = e.distinct_id
 WHERE e.project_id = $project{{template "narrow" .}}{{if .Since}}
-  AND e.timestamp >= $since{{end}}
+  AND e.timestamp >= $since{{end}}{{if .Through}}
+  AND e.seq <= $through{{end}}
 {{if .Newest}}ORDER BY e.timestamp DESC, e.seq DESC, e.message_id DESC
 LIMIT $limit{{else}}ORDER BY e.seq{{end}}

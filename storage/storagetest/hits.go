@@ -83,25 +83,41 @@ func referenceAcquisition(ref *report.Reference, project, person string) waymark
 // storage order, with the persons of project p's identity links.
 func writeRandomEvents(t *testing.T, s storage.Store, rng *rand.Rand, n int) *report.Reference {
 	t.Helper()
-	graph := identity.NewGraph()
-	ref := &report.Reference{PersonOf: graph.Person}
-	stored := map[string]bool{}
+	w := newReferenceWriter()
 	for _, batch := range randomHitEvents(rng, n) {
-		for _, e := range batch {
-			if message := e.ProjectID + "/" + e.MessageID; !stored[message] {
-				stored[message] = true
-				if link, ok := identity.LinkOf(&e); ok && e.ProjectID == "p" {
-					graph.Apply(link)
-				}
-				ref.Events = append(ref.Events, e)
-			}
-		}
-		write(t, s, batch...)
+		w.write(t, s, batch)
 	}
-	return ref
+	return w.ref
 }
 
-// collectHits runs q and copies what it streams.
+// referenceWriter writes batches to a store and keeps the reference of what
+// it stored: each message once, in storage order, with the persons of
+// project p's identity links.
+type referenceWriter struct {
+	ref    *report.Reference
+	graph  *identity.Graph
+	stored map[string]bool
+}
+
+func newReferenceWriter() *referenceWriter {
+	graph := identity.NewGraph()
+	return &referenceWriter{ref: &report.Reference{PersonOf: graph.Person}, graph: graph, stored: map[string]bool{}}
+}
+
+func (w *referenceWriter) write(t *testing.T, s storage.Store, batch []waymark.Event) {
+	t.Helper()
+	for _, e := range batch {
+		if message := e.ProjectID + "/" + e.MessageID; !w.stored[message] {
+			w.stored[message] = true
+			if link, ok := identity.LinkOf(&e); ok && e.ProjectID == "p" {
+				w.graph.Apply(link)
+			}
+			w.ref.Events = append(w.ref.Events, e)
+		}
+	}
+	write(t, s, batch...)
+}
+
 // testHitsAsDataGrows checks hits against the reference again and again
 // while events arrive: late ones, retried ones and identity merges that
 // reach back over events an engine may already have indexed, with a
@@ -110,21 +126,10 @@ func testHitsAsDataGrows(t *testing.T, open Opener, seed uint64) {
 	s := open(t)
 	defer func() { s.Close() }()
 	rng := rand.New(rand.NewPCG(seed, 23))
-	graph := identity.NewGraph()
-	ref := report.Reference{PersonOf: graph.Person}
-	stored := map[string]bool{}
+	w := newReferenceWriter()
 	batches := randomHitEvents(rng, 300)
 	for b, batch := range batches {
-		for _, e := range batch {
-			if message := e.ProjectID + "/" + e.MessageID; !stored[message] {
-				stored[message] = true
-				if link, ok := identity.LinkOf(&e); ok && e.ProjectID == "p" {
-					graph.Apply(link)
-				}
-				ref.Events = append(ref.Events, e)
-			}
-		}
-		write(t, s, batch...)
+		w.write(t, s, batch)
 		if b == len(batches)/2 {
 			s.Close()
 			s = open(t)
@@ -134,7 +139,7 @@ func testHitsAsDataGrows(t *testing.T, open Opener, seed uint64) {
 		}
 		for i := range 4 {
 			q := randomQuery(rng)
-			if diff := diffHits(collectHits(t, s, q), collectHits(t, &ref, q)); diff != "" {
+			if diff := diffHits(collectHits(t, s, q), collectHits(t, w.ref, q)); diff != "" {
 				b2, _ := json.Marshal(q)
 				t.Fatalf("after batch %d, query %d %s:\n%s", b, i, b2, diff)
 			}
@@ -142,6 +147,7 @@ func testHitsAsDataGrows(t *testing.T, open Opener, seed uint64) {
 	}
 }
 
+// collectHits runs q and copies what it streams.
 func collectHits(t *testing.T, source report.Source, q report.Query) []report.Person {
 	t.Helper()
 	var persons []report.Person
