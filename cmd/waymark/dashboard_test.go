@@ -256,6 +256,7 @@ func TestDashboardPages(t *testing.T) {
 		"/journeys/trial-to-paid?mode=edit",
 		"/funnels?step=Form+Submitted&step=Lead+Qualified&breakdown=channel",
 		"/paths?start=Home&collapse=1&compare=Signed+Up",
+		"/attribution?conversion=Form+Submitted&touch=utm_content&lead=Form+Submitted&opportunity=Trial+Started",
 		"/people",
 		"/people?q=example",
 		"/people/" + url.PathEscape(persons.Persons[0]),
@@ -576,6 +577,7 @@ func TestDashboardRunsNoDataAsCode(t *testing.T) {
 		"/funnels?" + url.Values{"step": {hostile, "Form Submitted"}, "breakdown": {"properties.form_type"}}.Encode(),
 		"/funnels?step=Form+Submitted&step=Lead+Qualified&" + url.Values{"where": {`{"field":"properties.plan","op":"=","value":"` + strings.ReplaceAll(hostile, `"`, `\"`) + `"}`}}.Encode(),
 		"/paths?" + url.Values{"start": {hostile}, "compare": {"Form Submitted"}}.Encode(),
+		"/attribution?conversion=Form+Submitted&touch=name",
 		"/" + url.PathEscape(hostile),
 	} {
 		t.Run(path, func(t *testing.T) {
@@ -650,18 +652,22 @@ func TestScreenshots(t *testing.T) {
 	if len(payers.Persons) == 0 {
 		t.Fatal("the demo has no paying customer")
 	}
-	for _, shot := range []struct{ file, path string }{
-		{"overview", "/?goal=Subscription+Started"},
-		{"journey", "/journeys/lead-nurturing"},
-		{"funnel", "/funnels?step=Checkout+Started&step=Payment+Info+Entered&step=Order+Completed&breakdown=device_type"},
-		{"paths", "/paths?start=Home&steps=4&top=8&collapse=1"},
-		{"person", "/people/" + url.PathEscape(payers.Persons[0])},
-		{"events", "/events"},
+	for _, shot := range []struct{ file, path, scrollTo string }{
+		{"overview", "/?goal=Subscription+Started", ""},
+		{"journey", "/journeys/lead-nurturing", ""},
+		{"funnel", "/funnels?step=Checkout+Started&step=Payment+Info+Entered&step=Order+Completed&breakdown=device_type", ""},
+		{"paths", "/paths?start=Home&steps=4&top=8&collapse=1", ""},
+		{"attribution", "/attribution?conversion=Trial+Started&touch=channel&model=first_touch&model=linear&model=position_based&model=markov&model=shapley", "#results"},
+		{"person", "/people/" + url.PathEscape(payers.Persons[0]), ""},
+		{"events", "/events", ""},
 	} {
 		tab := s.browser.Open(t, "about:blank", s.origin)
 		do(t, tab, chromedp.EmulateViewport(1280, 900))
 		do(t, tab, chromedp.Navigate(s.origin+"/login?key="+url.QueryEscape(s.readKey(t))+"&next="+url.QueryEscape(shot.path)))
 		waitReady(t, tab)
+		if shot.scrollTo != "" { // a page whose form fills the first screen
+			evaluate[any](t, tab, fmt.Sprintf(`document.querySelector(%q).scrollIntoView()`, shot.scrollTo))
+		}
 		time.Sleep(time.Second) // the charts' animations
 		png, err := chromedp.Run(tab.Context(), chromedp.CaptureScreenshot())
 		if err != nil {

@@ -15,11 +15,11 @@ import (
 )
 
 // reportsPerDataset is how many random funnels testReports runs on each
-// dataset, besides a journey.
+// dataset, besides a journey, a paths report and an attribution.
 const reportsPerDataset = 3
 
 // testReports stores small random datasets, each in its own project, and
-// demands that every random funnel, journey and paths report answers
+// demands that every random funnel, journey, paths and attribution report answers
 // exactly as the reference evaluator does over the same events.
 func testReports(t *testing.T, open Opener, datasets int) {
 	ctx := context.Background()
@@ -83,6 +83,7 @@ func testReports(t *testing.T, open Opener, datasets int) {
 	if withPaths < datasets/2 || withOther < datasets/10 {
 		t.Errorf("of %d paths reports, %d had paths and %d an Other node: the random reports test too little", datasets, withPaths, withOther)
 	}
+	testAttributions(t, s, references)
 	if converted < datasets*reportsPerDataset/4 {
 		t.Errorf("only %d of %d funnels had conversions: the random reports test too little", converted, datasets*reportsPerDataset)
 	}
@@ -120,7 +121,10 @@ func randomJourneys(rng *rand.Rand, project string) []waymark.Event {
 				e.UserID = user
 			}
 			if c := rng.IntN(3); c > 0 {
-				e.Campaign.Channel = []string{"", "email", "paid_search"}[c]
+				e.Campaign.Channel = []string{"", "email", waymark.ChannelDirect}[c]
+			}
+			if e.Name == "Paid" { // revenue, for attribution, without a draw that would change the rest
+				e.Revenue = &waymark.Money{Amount: float64(len(events)%5) * 12.25}
 			}
 			events = append(events, e)
 		}
