@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"text/template"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
@@ -35,20 +36,41 @@ var dialect = storage.Dialect{
 
 var hitsQuery = template.Must(template.New("Hits").Parse(queries.Get("Hits")))
 
-// Hits implements report.Source.
+// hitsSQL is what the Hits template is executed with.
+type hitsSQL struct {
+	storage.HitsSQL
+	Breakdown, Revenue bool
+	Traits             []string // the placeholders of the person.KEY fields' keys
+	Acquisition        bool     // an acquisition field is read
+}
+
+// Hits implements report.Source. ClickHouse groups the events by person,
+// with the person fields the query reads, so Waymark holds one person at a
+// time (see Hits.sql).
 func (s *Store) Hits(ctx context.Context, q report.Query, fn func(p *report.Person) error) error {
-	return storage.PersonHits(ctx, q, s.eventHits, s.persons(), fn)
-}
-
-// persons reads what person fields need.
-func (s *Store) persons() storage.Persons {
-	return storage.Persons{Traits: s.identifyTraits, Acquisitions: s.acquisitions}
-}
-
-// eventHits runs a query without person fields.
-func (s *Store) eventHits(ctx context.Context, q report.Query, fn func(p *report.Person) error) error {
-	query, params, err := storage.CompileHits(&q, &dialect, hitsQuery)
+	if err := q.Validate(); err != nil {
+		return err
+	}
+	events, complete := q.SplitPersons()
+	compiled, params, err := storage.CompileHits(&events, &dialect)
 	if err != nil {
+		return err
+	}
+	data := hitsSQL{HitsSQL: compiled, Breakdown: events.Breakdown != "", Revenue: events.Revenue}
+	var traits []report.Field // person.KEY fields, in the order of data.Traits
+	fields := q.PersonFields()
+	for _, f := range fields {
+		if key, ok := f.PersonTrait(); ok {
+			name := fmt.Sprint("trait", len(traits))
+			params = append(params, storage.Param{Name: name, Value: key})
+			data.Traits = append(data.Traits, fmt.Sprintf(dialect.Param, name))
+			traits = append(traits, f)
+		} else {
+			data.Acquisition = true
+		}
+	}
+	var query strings.Builder
+	if err := hitsQuery.Execute(&query, data); err != nil {
 		return err
 	}
 	from, to := int64(math.MinInt64), int64(math.MaxInt64)
@@ -65,20 +87,64 @@ func (s *Store) eventHits(ctx context.Context, q report.Query, fn func(p *report
 		}
 		args = append(args, ch.Named(p.Name, p.Value))
 	}
-	rows, err := s.conn.Query(spilling(ctx), query, args...)
+	rows, err := s.conn.Query(grouping(ctx), query.String(), args...)
 	if err != nil {
 		return fmt.Errorf("report hits: %w", err)
 	}
 	defer rows.Close()
-	return storage.StreamHits(rows, func(person *string, h *report.Hit) error {
-		var at int64
-		err := rows.Scan(person, &at, &h.Seq, &h.Mask, &h.Value, &h.Revenue)
-		h.Time = fromMicros(at)
-		if !q.Revenue {
-			h.Revenue = 0
+
+	var p report.Person
+	var packed string
+	var buf []packedHit
+	profileValues := make([]string, len(traits))
+	var a waymark.Acquisition
+	dest := []any{&p.ID, &packed}
+	for i := range profileValues {
+		dest = append(dest, &profileValues[i])
+	}
+	if data.Acquisition {
+		dest = append(dest, &a.Channel, &a.UTMSource, &a.UTMMedium, &a.UTMCampaign, &a.UTMContent, &a.ReferrerHost, &a.LandingPage, &a.FirstSeen)
+	}
+	layout := hitLayout{revenue: data.Revenue, value: data.Breakdown}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("report hits: %w", err)
 		}
-		return err
-	}, fn)
+		if buf, err = layout.unpack(packed, buf[:0]); err != nil {
+			return fmt.Errorf("report hits of %s: %w", p.ID, err)
+		}
+		p.Hits = firstCopies(buf, p.Hits[:0])
+		if len(fields) > 0 {
+			profile := report.Profile{}
+			for i, f := range traits {
+				if profileValues[i] != "" {
+					profile[f] = profileValues[i]
+				}
+			}
+			if data.Acquisition {
+				profile.SetAcquisition(&a, fields)
+			}
+			if !complete(&p, profile) {
+				continue
+			}
+		}
+		if err := fn(&p); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// grouping lets the grouping of a report's events by person spill to disk
+// instead of failing on the server's memory limit, and has the groups sent
+// as they are merged, in blocks of a few thousand persons, rather than as
+// one block of every person.
+func grouping(ctx context.Context) context.Context {
+	return ch.Context(ctx, ch.WithSettings(ch.Settings{
+		"group_by_two_level_threshold":             10_000,
+		"max_bytes_before_external_group_by":       1 << 30,
+		"distributed_aggregation_memory_efficient": 1,
+	}))
 }
 
 // identifyTraits implements storage.Traits.
