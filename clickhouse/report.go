@@ -113,7 +113,7 @@ func (s *Store) Hits(ctx context.Context, q report.Query, fn func(p *report.Pers
 		if buf, err = layout.unpack(packed, buf[:0]); err != nil {
 			return fmt.Errorf("report hits of %s: %w", p.ID, err)
 		}
-		p.Hits = firstCopies(buf, p.Hits[:0])
+		p.Hits = firstCopies(packed, buf, p.Hits[:0])
 		if len(fields) > 0 {
 			profile := report.Profile{}
 			for i, f := range traits {
