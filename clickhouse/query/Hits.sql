@@ -26,7 +26,7 @@ SELECT if(person_id = '', distinct_id, person_id) AS person,
             substring(toFixedString(reinterpretAsString(h), 8), 1, 8){{if .Revenue}},
             substring(toFixedString(reinterpretAsString(r), 8), 1, 8){{end}}{{if .Breakdown}},
             substring(toFixedString(reinterpretAsString(toUInt32(length(v))), 4), 1, 4), v{{end}}),
-        groupArrayIf(timestamp, (timestamp >= @from AND timestamp < @to AND {{.Selects}}) AS hit), groupArrayIf(seq, hit),
+        groupArrayIf(timestamp, hit), groupArrayIf(seq, hit),
         groupArrayIf({{.Mask}}, hit), groupArrayIf(message_hash, hit){{if .Revenue}},
         groupArrayIf(ifNull(revenue, 0), hit){{end}}{{if .Breakdown}},
         groupArrayIf({{.Value}}, hit){{end}})) AS hits{{range .Traits}},
@@ -48,7 +48,8 @@ GLOBAL ANY LEFT JOIN (
 ) AS i USING distinct_id
 -- Rows that are no hit are read only for person fields: acquisition reads
 -- every event of a person.
-PREWHERE project_id = @project{{if not .Acquisition}} AND (timestamp >= @from AND timestamp < @to AND {{.Selects}}{{range .Traits}}
-    OR type = 'identify' AND has(traits_names, {{.}}){{end}}){{end}}
+PREWHERE project_id = @project AND (((timestamp >= @from AND timestamp < @to AND {{.Selects}}) AS hit){{if .Acquisition}}
+    OR 1{{else}}{{range .Traits}}
+    OR type = 'identify' AND has(traits_names, {{.}}){{end}}{{end}})
 GROUP BY person
 HAVING notEmpty(hits)
