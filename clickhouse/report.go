@@ -44,6 +44,59 @@ type hitsSQL struct {
 	Acquisition        bool     // an acquisition field is read
 }
 
+// personQuery is a report query as Hits.sql runs it.
+type personQuery struct {
+	sql    string
+	args   []any
+	layout hitLayout
+	// Each row has, after the person and their hits, a column per person.KEY
+	// field of traits, then, with acquisition, those of a
+	// waymark.Acquisition.
+	traits      []report.Field
+	acquisition bool
+}
+
+// compileHits writes Hits.sql for events, the part of q without person
+// fields (report.Query.SplitPersons), and the person fields of q.
+func compileHits(q, events *report.Query) (personQuery, error) {
+	compiled, params, err := storage.CompileHits(events, &dialect)
+	if err != nil {
+		return personQuery{}, err
+	}
+	data := hitsSQL{HitsSQL: compiled, Breakdown: events.Breakdown != "", Revenue: events.Revenue}
+	pq := personQuery{layout: hitLayout{revenue: data.Revenue, value: data.Breakdown}}
+	for _, f := range q.PersonFields() {
+		if key, ok := f.PersonTrait(); ok {
+			name := fmt.Sprint("trait", len(pq.traits))
+			params = append(params, storage.Param{Name: name, Value: key})
+			data.Traits = append(data.Traits, fmt.Sprintf(dialect.Param, name))
+			pq.traits = append(pq.traits, f)
+		} else {
+			data.Acquisition, pq.acquisition = true, true
+		}
+	}
+	var sql strings.Builder
+	if err := hitsQuery.Execute(&sql, data); err != nil {
+		return personQuery{}, err
+	}
+	pq.sql = sql.String()
+	from, to := int64(math.MinInt64), int64(math.MaxInt64)
+	if !q.From.IsZero() {
+		from = micros(storage.CeilMicro(q.From))
+	}
+	if !q.To.IsZero() {
+		to = micros(storage.CeilMicro(q.To))
+	}
+	pq.args = []any{ch.Named("project", q.ProjectID), ch.Named("from", from), ch.Named("to", to)}
+	for _, p := range params {
+		if values, ok := p.Value.([]string); ok {
+			p.Value = set(values)
+		}
+		pq.args = append(pq.args, ch.Named(p.Name, p.Value))
+	}
+	return pq, nil
+}
+
 // Hits implements report.Source. ClickHouse groups the events by person,
 // with the person fields the query reads, so Waymark holds one person at a
 // time (see Hits.sql).
@@ -52,42 +105,11 @@ func (s *Store) Hits(ctx context.Context, q report.Query, fn func(p *report.Pers
 		return err
 	}
 	events, complete := q.SplitPersons()
-	compiled, params, err := storage.CompileHits(&events, &dialect)
+	pq, err := compileHits(&q, &events)
 	if err != nil {
 		return err
 	}
-	data := hitsSQL{HitsSQL: compiled, Breakdown: events.Breakdown != "", Revenue: events.Revenue}
-	var traits []report.Field // person.KEY fields, in the order of data.Traits
-	fields := q.PersonFields()
-	for _, f := range fields {
-		if key, ok := f.PersonTrait(); ok {
-			name := fmt.Sprint("trait", len(traits))
-			params = append(params, storage.Param{Name: name, Value: key})
-			data.Traits = append(data.Traits, fmt.Sprintf(dialect.Param, name))
-			traits = append(traits, f)
-		} else {
-			data.Acquisition = true
-		}
-	}
-	var query strings.Builder
-	if err := hitsQuery.Execute(&query, data); err != nil {
-		return err
-	}
-	from, to := int64(math.MinInt64), int64(math.MaxInt64)
-	if !q.From.IsZero() {
-		from = micros(storage.CeilMicro(q.From))
-	}
-	if !q.To.IsZero() {
-		to = micros(storage.CeilMicro(q.To))
-	}
-	args := []any{ch.Named("project", q.ProjectID), ch.Named("from", from), ch.Named("to", to)}
-	for _, p := range params {
-		if values, ok := p.Value.([]string); ok {
-			p.Value = set(values)
-		}
-		args = append(args, ch.Named(p.Name, p.Value))
-	}
-	rows, err := s.conn.Query(grouping(ctx), query.String(), args...)
+	rows, err := s.conn.Query(grouping(ctx), pq.sql, pq.args...)
 	if err != nil {
 		return fmt.Errorf("report hits: %w", err)
 	}
@@ -96,32 +118,32 @@ func (s *Store) Hits(ctx context.Context, q report.Query, fn func(p *report.Pers
 	var p report.Person
 	var packed string
 	var buf []packedHit
-	profileValues := make([]string, len(traits))
+	traits := make([]string, len(pq.traits))
 	var a waymark.Acquisition
 	dest := []any{&p.ID, &packed}
-	for i := range profileValues {
-		dest = append(dest, &profileValues[i])
+	for i := range traits {
+		dest = append(dest, &traits[i])
 	}
-	if data.Acquisition {
+	if pq.acquisition {
 		dest = append(dest, &a.Channel, &a.UTMSource, &a.UTMMedium, &a.UTMCampaign, &a.UTMContent, &a.ReferrerHost, &a.LandingPage, &a.FirstSeen)
 	}
-	layout := hitLayout{revenue: data.Revenue, value: data.Breakdown}
+	fields := q.PersonFields()
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("report hits: %w", err)
 		}
-		if buf, err = layout.unpack(packed, buf[:0]); err != nil {
+		if buf, err = pq.layout.unpack(packed, buf[:0]); err != nil {
 			return fmt.Errorf("report hits of %s: %w", p.ID, err)
 		}
 		p.Hits = firstCopies(packed, buf, p.Hits[:0])
 		if len(fields) > 0 {
 			profile := report.Profile{}
-			for i, f := range traits {
-				if profileValues[i] != "" {
-					profile[f] = profileValues[i]
+			for i, f := range pq.traits {
+				if traits[i] != "" { // the latest value of "" or null unsets a trait
+					profile[f] = traits[i]
 				}
 			}
-			if data.Acquisition {
+			if pq.acquisition {
 				profile.SetAcquisition(&a, fields)
 			}
 			if !complete(&p, profile) {
