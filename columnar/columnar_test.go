@@ -387,3 +387,23 @@ func waitForMerges(x *Index) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestReleasedPagesReadAgain: reports read a mapped generation again after
+// a scan took its member pages out of the process.
+func TestReleasedPagesReadAgain(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	dir := t.TempDir()
+	src := &store{graph: identity.NewGraph()}
+	x := open(t, dir, src, 1_000_000)
+	src.write(t, x, randomEvents(rng, 20_000)...) // members over many pages
+	x.Close()
+	x = open(t, dir, src, 1_000_000)
+	defer x.Close()
+	x.chunkPersons = 3
+	want := hits(t, &report.Reference{Events: src.events, PersonOf: src.graph.Person})
+	for run := range 3 {
+		if got := hits(t, x); got != want {
+			t.Fatalf("run %d:\n got %s\nwant %s", run, got, want)
+		}
+	}
+}

@@ -15,3 +15,6 @@ func mapFile(f *os.File, size int) ([]byte, error) {
 }
 
 func unmapFile([]byte) error { return nil }
+
+// dropPages has nothing to drop: the columns are in memory.
+func dropPages([]byte) {}

@@ -502,9 +502,11 @@ func (v *view) hits(ctx context.Context, q report.Query, workers, chunk, paralle
 					if lo >= len(base.persons) || ctx.Err() != nil {
 						return nil
 					}
-					if err := v.scan(ctx, c, bp, lo, min(lo+chunk, len(base.persons)), emit); err != nil {
+					hi := min(lo+chunk, len(base.persons))
+					if err := v.scan(ctx, c, bp, lo, hi, emit); err != nil {
 						return err
 					}
+					base.release(int(base.personStart[lo]), int(base.personStart[hi]))
 				}
 			})
 			if errs[w] != nil {
