@@ -12,22 +12,40 @@ import (
 
 var windowFunnelQuery = template.Must(template.New("WindowFunnel").Parse(queries.Get("WindowFunnel")))
 
+// BaselineStep is a step of WindowFunnel: events of a type, a name and a
+// property's value, each when not empty.
+type BaselineStep struct{ Type, Name, Property, Value string }
+
 // WindowFunnel counts the persons of a project who reach each step of an
-// ordered funnel of event names within window, with ClickHouse's
-// windowFunnel: reached[k] persons did steps 1 to k+1. It is the baseline
-// `waymark bench funnel` measures reports against.
-func (s *Store) WindowFunnel(ctx context.Context, project string, window time.Duration, steps []string) (reached []int64, err error) {
-	var query strings.Builder
-	indexes := make([]int, len(steps))
-	for i := range steps {
-		indexes[i] = i
+// ordered funnel within window, with ClickHouse's windowFunnel: reached[k]
+// persons did steps 1 to k+1. It is the baseline `waymark bench funnel`
+// measures reports against.
+func (s *Store) WindowFunnel(ctx context.Context, project string, window time.Duration, steps []BaselineStep) (reached []int64, err error) {
+	type indexed struct {
+		Index int
+		Step  BaselineStep
 	}
-	if err := windowFunnelQuery.Execute(&query, indexes); err != nil {
-		return nil, err
+	var data struct {
+		Steps          []indexed
+		ByName, ByType bool
 	}
-	args := []any{ch.Named("project", project), ch.Named("window", int64(window/time.Second)), ch.Named("steps", set(steps))}
+	var names, types []string
+	args := []any{ch.Named("project", project), ch.Named("window", int64(window/time.Second))}
 	for i, step := range steps {
-		args = append(args, ch.Named(fmt.Sprint("step", i), step))
+		data.Steps = append(data.Steps, indexed{i, step})
+		if step.Name != "" {
+			names = append(names, step.Name)
+		} else {
+			types = append(types, step.Type)
+		}
+		args = append(args, ch.Named(fmt.Sprint("type", i), step.Type), ch.Named(fmt.Sprint("name", i), step.Name),
+			ch.Named(fmt.Sprint("property", i), step.Property), ch.Named(fmt.Sprint("value", i), step.Value))
+	}
+	data.ByName, data.ByType = len(names) > 0, len(types) > 0
+	args = append(args, ch.Named("names", set(names)), ch.Named("types", set(types)))
+	var query strings.Builder
+	if err := windowFunnelQuery.Execute(&query, data); err != nil {
+		return nil, err
 	}
 	rows, err := s.conn.Query(spilling(ctx), query.String(), args...)
 	if err != nil {

@@ -23,21 +23,33 @@ import (
 // The benchmark's reports over the demo data: the shop's checkout as a
 // 5-step ordered funnel with a 7-day window, counting persons (the mode
 // ClickHouse's windowFunnel also has), and the lead-to-customer journey.
+// Each is written as ClickHouse's windowFunnel baseline takes it too.
 var (
-	benchFunnelSteps  = []string{"Product Viewed", "Product Added", "Checkout Started", "Payment Info Entered", "Order Completed"}
+	benchFunnelSteps = []clickhouse.BaselineStep{{Name: "Product Viewed"}, {Name: "Product Added"},
+		{Name: "Checkout Started"}, {Name: "Payment Info Entered"}, {Name: "Order Completed"}}
 	benchFunnelWindow = 7 * 24 * time.Hour
-	benchJourney      = map[string]any{
-		"name": "Lead to customer",
-		"stages": []any{
-			map[string]any{"name": "Visit", "touchpoints": []any{map[string]any{"type": "page"}}},
-			map[string]any{"name": "Lead", "touchpoints": []any{map[string]any{"event": "Form Submitted"}}},
-			map[string]any{"name": "Nurtured", "touchpoints": []any{map[string]any{"event": "Email Opened", "where": []any{
-				map[string]any{"field": "properties.campaign_id", "op": "=", "value": "lead_nurture"}}}}},
-			map[string]any{"name": "Trial", "touchpoints": []any{map[string]any{"event": "Trial Started"}}},
-			map[string]any{"name": "Customer", "touchpoints": []any{map[string]any{"event": "Subscription Started"}}},
-		},
-	}
+	benchJourneyName  = "Lead to customer"
+	benchJourneyNames = []string{"Visit", "Lead", "Nurtured", "Trial", "Customer"}
+	benchJourneySteps = []clickhouse.BaselineStep{{Type: "page"}, {Name: "Form Submitted"},
+		{Name: "Email Opened", Property: "campaign_id", Value: "lead_nurture"}, {Name: "Trial Started"}, {Name: "Subscription Started"}}
+	// A journey has no window; its baseline's covers the demo's months.
+	benchJourneyWindow = 10 * 365 * 24 * time.Hour
 )
+
+// benchTouchpoint is a report's touchpoint of a baseline step.
+func benchTouchpoint(step clickhouse.BaselineStep) map[string]any {
+	tp := map[string]any{}
+	if step.Type != "" {
+		tp["type"] = step.Type
+	}
+	if step.Name != "" {
+		tp["event"] = step.Name
+	}
+	if step.Property != "" {
+		tp["where"] = []any{map[string]any{"field": "properties." + step.Property, "op": "=", "value": step.Value}}
+	}
+	return tp
+}
 
 func benchFunnelCommand(ctx context.Context, args []string) error {
 	fs := flagSet("bench", "bench funnel [--data DIR] [--embedded=false] [--clickhouse URL]... [--events N] [--runs N]")
@@ -66,16 +78,19 @@ var benchPropertyCondition = map[string]any{"field": "properties.price", "op": "
 // benchReport is one store's report times.
 type benchReport struct {
 	engine          string
+	events          int64         // in the store's project
 	funnel, journey time.Duration // fastest runs
 	propertyFunnel  time.Duration // the funnel with benchPropertyCondition
 	reached         []int64       // persons per funnel step
 	// The waymark server's peak RSS after the funnels, and after the
 	// journeys too.
 	funnelRSS, peakRSS int64
-	// On ClickHouse, windowFunnel over the same rows: its fastest run,
-	// each run right after one of the funnel's, and its persons per level.
+	// On ClickHouse, windowFunnel over the same rows, each run right after
+	// one of the report's: the fastest run of the funnel's, its persons per
+	// level, and the fastest of the journey's stages as a funnel.
 	windowFunnel        time.Duration
 	windowFunnelReached []int64
+	journeyWindowFunnel time.Duration
 }
 
 // benchFunnel times the funnel and journey reports through the API of a
@@ -105,17 +120,21 @@ func benchFunnel(ctx context.Context, embedded bool, dir string, clickhouseURLs 
 
 	fmt.Printf("\nfastest of %d runs; RSS is the Waymark server's peak\n", runs)
 	for _, r := range reports {
-		fmt.Printf("\n%s\n", r.engine)
+		fmt.Printf("\n%s, %d events\n", r.engine, r.events)
 		fmt.Printf("  %-40s %10s %8d MiB\n", "5-step funnel, 7d window", r.funnel.Round(time.Millisecond), r.funnelRSS>>20)
 		if r.windowFunnel > 0 {
 			fmt.Printf("  %-40s %10s\n", "ClickHouse windowFunnel, same rows", r.windowFunnel.Round(time.Millisecond))
 		}
 		fmt.Printf("  %-40s %10s\n", "the funnel, step 1 where price >= 50", r.propertyFunnel.Round(time.Millisecond))
 		fmt.Printf("  %-40s %10s %8d MiB\n", "5-stage journey map", r.journey.Round(time.Millisecond), r.peakRSS>>20)
+		if r.journeyWindowFunnel > 0 {
+			fmt.Printf("  %-40s %10s\n", "windowFunnel of the journey's stages", r.journeyWindowFunnel.Round(time.Millisecond))
+		}
 		fmt.Printf("  property condition / none: %.2fx\n", r.propertyFunnel.Seconds()/r.funnel.Seconds())
 		if r.windowFunnel > 0 {
-			fmt.Printf("  funnel / windowFunnel: %.2fx; journey map / windowFunnel: %.2fx\n",
-				r.funnel.Seconds()/r.windowFunnel.Seconds(), r.journey.Seconds()/r.windowFunnel.Seconds())
+			fmt.Printf("  funnel / windowFunnel: %.2fx; journey map / the funnel's windowFunnel: %.2fx, / its own: %.2fx\n",
+				r.funnel.Seconds()/r.windowFunnel.Seconds(), r.journey.Seconds()/r.windowFunnel.Seconds(),
+				r.journey.Seconds()/r.journeyWindowFunnel.Seconds())
 		}
 	}
 	fmt.Println("\npersons per funnel step:")
@@ -130,11 +149,12 @@ func benchFunnel(ctx context.Context, embedded bool, dir string, clickhouseURLs 
 			return fmt.Errorf("%s counts %v persons per step, windowFunnel %v", r.engine, r.reached, r.windowFunnelReached)
 		}
 	}
-	// The embedded engine is checked against the first ClickHouse store,
-	// which holds the same demo data when both were generated by this
-	// command with the same --events.
-	if embedded && len(reports) > 1 && !slices.Equal(reports[0].reached, reports[1].reached) {
-		return fmt.Errorf("embedded counts %v persons per step, %s %v", reports[0].reached, reports[1].engine, reports[1].reached)
+	// The embedded engine is checked against each ClickHouse store with as
+	// many events: the same demo data when this command generated both.
+	for _, r := range reports[1:] {
+		if embedded && r.events == reports[0].events && !slices.Equal(reports[0].reached, r.reached) {
+			return fmt.Errorf("embedded counts %v persons per step, %s %v", reports[0].reached, r.engine, r.reached)
+		}
 	}
 	return nil
 }
@@ -157,9 +177,12 @@ func benchReports(ctx context.Context, engine string, data dataFlags, events, ru
 	}
 	defer serve.Process.Kill()
 
+	if r.events, err = benchEvents(ctx, addr, readKey); err != nil {
+		return r, err
+	}
 	steps := []any{}
-	for _, name := range benchFunnelSteps {
-		steps = append(steps, map[string]any{"touchpoints": []any{map[string]any{"event": name}}})
+	for _, step := range benchFunnelSteps {
+		steps = append(steps, map[string]any{"touchpoints": []any{benchTouchpoint(step)}})
 	}
 	funnel := map[string]any{"steps": steps, "window": "7d", "order": "ordered", "countBy": "persons"}
 	var answer struct {
@@ -171,7 +194,7 @@ func benchReports(ctx context.Context, engine string, data dataFlags, events, ru
 	if data.store == "" {
 		r.funnel, err = fastest(runs, runFunnel)
 	} else {
-		r.funnel, r.windowFunnel, r.windowFunnelReached, err = benchWindowFunnel(ctx, data.store, runs, runFunnel)
+		r.funnel, r.windowFunnel, r.windowFunnelReached, err = benchWindowFunnel(ctx, data.store, runs, runFunnel, benchFunnelWindow, benchFunnelSteps)
 	}
 	if err != nil {
 		return r, err
@@ -179,15 +202,27 @@ func benchReports(ctx context.Context, engine string, data dataFlags, events, ru
 	for _, s := range answer.Steps {
 		r.reached = append(r.reached, s.Count)
 	}
-	steps[0] = map[string]any{"touchpoints": []any{map[string]any{"event": benchFunnelSteps[0], "where": []any{benchPropertyCondition}}}}
+	first := benchTouchpoint(benchFunnelSteps[0])
+	first["where"] = []any{benchPropertyCondition}
+	steps[0] = map[string]any{"touchpoints": []any{first}}
 	if r.propertyFunnel, err = fastest(runs, func() error { return postReport(ctx, addr, readKey, "/api/v1/funnels", funnel, nil) }); err != nil {
 		return r, err
 	}
 	if r.funnelRSS, err = peakRSS(serve.Process.Pid); err != nil {
 		return r, err
 	}
-	journey := map[string]any{"journey": benchJourney}
-	if r.journey, err = fastest(runs, func() error { return postReport(ctx, addr, readKey, "/api/v1/journeys/report", journey, nil) }); err != nil {
+	var stages []any
+	for i, step := range benchJourneySteps {
+		stages = append(stages, map[string]any{"name": benchJourneyNames[i], "touchpoints": []any{benchTouchpoint(step)}})
+	}
+	journey := map[string]any{"journey": map[string]any{"name": benchJourneyName, "stages": stages}}
+	runJourney := func() error { return postReport(ctx, addr, readKey, "/api/v1/journeys/report", journey, nil) }
+	if data.store == "" {
+		r.journey, err = fastest(runs, runJourney)
+	} else {
+		r.journey, r.journeyWindowFunnel, _, err = benchWindowFunnel(ctx, data.store, runs, runJourney, benchJourneyWindow, benchJourneySteps)
+	}
+	if err != nil {
 		return r, err
 	}
 	if r.peakRSS, err = peakRSS(serve.Process.Pid); err != nil {
@@ -263,7 +298,13 @@ func postReport(ctx context.Context, addr, readKey, path string, definition, res
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, "POST", "http://"+addr+path, bytes.NewReader(body))
+	return askAPI(ctx, addr, readKey, "POST", path, bytes.NewReader(body), result)
+}
+
+// askAPI sends a request with the read key and decodes the answer into
+// result, unless it is nil.
+func askAPI(ctx context.Context, addr, readKey, method, path string, body io.Reader, result any) error {
+	req, err := http.NewRequestWithContext(ctx, method, "http://"+addr+path, body)
 	if err != nil {
 		return err
 	}
@@ -286,10 +327,27 @@ func postReport(ctx context.Context, addr, readKey, path string, definition, res
 	return json.Unmarshal(answer, result)
 }
 
-// benchWindowFunnel times funnel and ClickHouse's windowFunnel over the
-// same rows in the same server and database, one after the other in each
-// run, so that both see the same load.
-func benchWindowFunnel(ctx context.Context, url string, runs int, funnel func() error) (fastestFunnel, fastestWindowFunnel time.Duration, reached []int64, err error) {
+// benchEvents counts the events of the read key's project, from its schema.
+func benchEvents(ctx context.Context, addr, readKey string) (int64, error) {
+	var schema struct {
+		Events []struct {
+			Events int64 `json:"events"`
+		} `json:"events"`
+	}
+	if err := askAPI(ctx, addr, readKey, "GET", "/api/v1/schema/events", nil, &schema); err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, e := range schema.Events {
+		n += e.Events
+	}
+	return n, nil
+}
+
+// benchWindowFunnel times a report and ClickHouse's windowFunnel of steps
+// over the same rows in the same server and database, one after the other
+// in each run, so that both see the same load.
+func benchWindowFunnel(ctx context.Context, url string, runs int, report func() error, window time.Duration, steps []clickhouse.BaselineStep) (fastestReport, fastestWindowFunnel time.Duration, reached []int64, err error) {
 	s, err := clickhouse.Open(ctx, url)
 	if err != nil {
 		return 0, 0, nil, err
@@ -300,23 +358,23 @@ func benchWindowFunnel(ctx context.Context, url string, runs int, funnel func() 
 		return 0, 0, nil, fmt.Errorf("windowFunnel: no project: %v", err)
 	}
 	for range runs {
-		f, err := timed(funnel)
+		f, err := timed(report)
 		if err != nil {
 			return 0, 0, nil, err
 		}
 		w, err := timed(func() (err error) {
-			reached, err = s.WindowFunnel(ctx, projects[0].ID, benchFunnelWindow, benchFunnelSteps)
+			reached, err = s.WindowFunnel(ctx, projects[0].ID, window, steps)
 			return err
 		})
 		if err != nil {
 			return 0, 0, nil, err
 		}
-		if fastestFunnel == 0 || f < fastestFunnel {
-			fastestFunnel = f
+		if fastestReport == 0 || f < fastestReport {
+			fastestReport = f
 		}
 		if fastestWindowFunnel == 0 || w < fastestWindowFunnel {
 			fastestWindowFunnel = w
 		}
 	}
-	return fastestFunnel, fastestWindowFunnel, reached, nil
+	return fastestReport, fastestWindowFunnel, reached, nil
 }
