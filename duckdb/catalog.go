@@ -112,6 +112,9 @@ func latest(a, b time.Time) time.Time {
 // EventNames lists every (type, name) of the project's events, most
 // events first, from the catalog.
 func (s *Store) EventNames(ctx context.Context, projectID string) ([]report.EventName, error) {
+	if err := s.currentCatalog(ctx); err != nil {
+		return nil, err
+	}
 	if err := s.requires(catalogVersion); err != nil {
 		return nil, err
 	}
@@ -139,6 +142,9 @@ func (s *Store) EventNames(ctx context.Context, projectID string) ([]report.Even
 // PropertyKeys lists the property keys of the events the filter picks,
 // most used first, from the catalog.
 func (s *Store) PropertyKeys(ctx context.Context, projectID string, filter report.EventKind) ([]report.PropertyKey, error) {
+	if err := s.currentCatalog(ctx); err != nil {
+		return nil, err
+	}
 	if err := s.requires(catalogVersion); err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -64,6 +65,12 @@ type Store struct {
 	appender *duckdb.Appender
 	seen     *storage.MessageSet
 	nextSeq  int64 // seq of the next stored event
+	// catalog counts the committed events that the catalog tables do not
+	// yet, since catalogAt; see catalogEvery.
+	catalog     *catalogDelta
+	catalogAt   time.Time
+	stopCatalog chan struct{}
+	catalogDone sync.WaitGroup
 
 	// schema is the newest migration the database has had: a database
 	// opened read-only may be older than this binary.
@@ -130,7 +137,16 @@ func (s *Store) init(ctx context.Context) error {
 	if s.seen, err = loadMessageSet(ctx, s.db); err != nil {
 		return err
 	}
-	return s.db.QueryRowContext(ctx, queries.Get("NextSeq")).Scan(&s.nextSeq)
+	if err := s.db.QueryRowContext(ctx, queries.Get("NextSeq")).Scan(&s.nextSeq); err != nil {
+		return err
+	}
+	s.catalog, s.catalogAt = newCatalogDelta(), time.Now()
+	if err := s.catchUpCatalog(ctx); err != nil {
+		return err
+	}
+	s.stopCatalog = make(chan struct{})
+	s.catalogDone.Go(func() { s.flushCatalogEverySecond(s.stopCatalog) })
+	return nil
 }
 
 func (s *Store) newAppender() error {
@@ -143,9 +159,15 @@ func (s *Store) newAppender() error {
 
 // Close flushes and closes the database; DuckDB checkpoints on close.
 func (s *Store) Close() error {
+	if s.stopCatalog != nil {
+		close(s.stopCatalog)
+		s.catalogDone.Wait()
+		s.stopCatalog = nil
+	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	var errs []error
+	errs = append(errs, s.flushCatalog(context.Background()))
 	s.indexMu.Lock()
 	if s.index != nil {
 		errs = append(errs, s.index.Close())

@@ -91,13 +91,22 @@ func (s *Store) Write(ctx context.Context, events []waymark.Event, rejections []
 	if err != nil {
 		return nil, err
 	}
-	if err := catalog.write(ctx, s.writer); err != nil {
-		return nil, fmt.Errorf("update the catalog: %w", err)
+	flush := time.Since(s.catalogAt) >= catalogEvery
+	if flush {
+		catalog.plus(s.catalog)
+		if err := s.writeCatalog(ctx, catalog, s.nextSeq+int64(len(written))-1); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := s.writer.ExecContext(ctx, "COMMIT"); err != nil {
 		return nil, err
 	}
 	committed = true
+	if flush {
+		s.catalog, s.catalogAt = newCatalogDelta(), time.Now()
+	} else {
+		s.catalog.plus(catalog)
+	}
 	s.commitToIndex(ctx, written, assigned)
 	s.nextSeq += int64(len(written))
 	return duplicate, nil
