@@ -2,15 +2,11 @@ package clickhouse
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"testing"
 	"time"
 
-	"github.com/waymark-analytics/waymark/demo"
-	"github.com/waymark-analytics/waymark/ingest"
 	"github.com/waymark-analytics/waymark/report"
-	"github.com/waymark-analytics/waymark/segment"
 )
 
 // TestLinearAttributionBaseline demands that the benchmark's hand-written
@@ -19,16 +15,7 @@ import (
 func TestLinearAttributionBaseline(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := freshDatabase(servers(t)["single"])(t).Must(t).(*Store)
-	pipeline := ingest.NewPipeline(ingest.Options{})
-	err := demo.Generate(demo.Options{Seed: 5, Events: 20000}, func(batch []json.RawMessage, receivedAt time.Time) error {
-		b := pipeline.Process(ingest.Source{ProjectID: "p", ReceivedAt: receivedAt}, segment.Payload{Messages: batch})
-		_, err := s.Write(ctx, b.Events, b.Rejections)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := demoStore(t, 5)
 	for _, c := range []struct {
 		conversion string
 		touch      report.Field

@@ -19,16 +19,7 @@ import (
 func TestWindowFunnelBaseline(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := freshDatabase(servers(t)["single"])(t).Must(t).(*Store)
-	pipeline := ingest.NewPipeline(ingest.Options{})
-	err := demo.Generate(demo.Options{Seed: 7, Events: 20000}, func(batch []json.RawMessage, receivedAt time.Time) error {
-		b := pipeline.Process(ingest.Source{ProjectID: "p", ReceivedAt: receivedAt}, segment.Payload{Messages: batch})
-		_, err := s.Write(ctx, b.Events, b.Rejections)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := demoStore(t, 7)
 	week := 7 * 24 * time.Hour
 	for _, steps := range [][]BaselineStep{
 		{{Name: "Product Viewed"}, {Name: "Product Added"}, {Name: "Checkout Started"}, {Name: "Order Completed"}},
@@ -58,4 +49,21 @@ func TestWindowFunnelBaseline(t *testing.T) {
 			t.Errorf("%v: windowFunnel counts %v, the funnel %v", steps, got, want)
 		}
 	}
+}
+
+// demoStore is a new database on the single server holding 20,000 demo
+// events of the seed in project p, for checking a baseline against reports.
+func demoStore(t *testing.T, seed uint64) *Store {
+	t.Helper()
+	s := freshDatabase(servers(t)["single"])(t).Must(t).(*Store)
+	pipeline := ingest.NewPipeline(ingest.Options{})
+	err := demo.Generate(demo.Options{Seed: seed, Events: 20000}, func(batch []json.RawMessage, receivedAt time.Time) error {
+		b := pipeline.Process(ingest.Source{ProjectID: "p", ReceivedAt: receivedAt}, segment.Payload{Messages: batch})
+		_, err := s.Write(context.Background(), b.Events, b.Rejections)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
