@@ -119,11 +119,11 @@ func (r benchRun) rate(events int) float64 { return float64(events) / r.elapsed.
 // `waymark serve` started with storeArgs, and demands every event accepted.
 func benchServe(ctx context.Context, bodies [][]byte, clients int, storeArgs ...string) (benchRun, error) {
 	var run benchRun
-	serve, addr, err := startBenchServer(ctx, storeArgs...)
+	serve, err := startBenchServer(ctx, storeArgs...)
 	if err != nil {
 		return run, err
 	}
-	defer serve.Process.Kill()
+	defer serve.kill()
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	var next, accepted atomic.Int64
@@ -133,7 +133,7 @@ func benchServe(ctx context.Context, bodies [][]byte, clients int, storeArgs ...
 	for range clients {
 		wg.Go(func() {
 			for i := next.Add(1) - 1; i < int64(len(bodies)); i = next.Add(1) - 1 {
-				n, err := postBench(ctx, client, addr, bodies[i])
+				n, err := postBench(ctx, client, serve.addr, bodies[i])
 				if err != nil {
 					failure.Store(err)
 					return
@@ -147,11 +147,10 @@ func benchServe(ctx context.Context, bodies [][]byte, clients int, storeArgs ...
 	if err, ok := failure.Load().(error); ok {
 		return run, err
 	}
-	if run.peakRSS, err = peakRSS(serve.Process.Pid); err != nil {
+	if run.peakRSS, err = serve.peakRSS(); err != nil {
 		return run, err
 	}
-	serve.Process.Signal(syscall.SIGTERM)
-	serve.Wait()
+	serve.stop()
 	var events int64
 	for _, b := range bodies {
 		events += int64(bytes.Count(b, []byte(`"messageId"`)))
@@ -162,26 +161,91 @@ func benchServe(ctx context.Context, bodies [][]byte, clients int, storeArgs ...
 	return run, nil
 }
 
-// startBenchServer starts a child `waymark serve` on a free loopback port with
-// storeArgs and the bench keys, which a new project gets, and waits until it
-// is healthy.
-func startBenchServer(ctx context.Context, storeArgs ...string) (serve *exec.Cmd, addr string, err error) {
+// benchServer is a child `waymark serve` on a free loopback port, with the
+// read key of its default project.
+type benchServer struct {
+	cmd     *exec.Cmd
+	addr    string
+	readKey string
+}
+
+// startBenchServer starts a child `waymark serve` with storeArgs and waits
+// until it answers; kill ends it, stop ends it cleanly.
+func startBenchServer(ctx context.Context, storeArgs ...string) (*benchServer, error) {
 	self, err := os.Executable()
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	addr = "127.0.0.1:" + strconv.Itoa(20000+rand.IntN(20000))
-	serve = exec.CommandContext(ctx, self, append([]string{"serve", "--addr", addr}, storeArgs...)...)
+	addr := "127.0.0.1:" + strconv.Itoa(20000+rand.IntN(20000))
+	serve := exec.CommandContext(ctx, self, append([]string{"serve", "--addr", addr}, storeArgs...)...)
 	serve.Env = append(os.Environ(), "WAYMARK_WRITE_KEY=wk_bench", "WAYMARK_READ_KEY=rk_bench")
 	serve.Stderr = os.Stderr
 	if err := serve.Start(); err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if err := waitHealthy(ctx, addr); err != nil {
 		serve.Process.Kill()
-		return nil, "", err
+		return nil, err
 	}
-	return serve, addr, nil
+	return &benchServer{cmd: serve, addr: addr}, nil
+}
+
+// startReportServer starts a server over data for timing reports, storing
+// demo data first when it has none.
+func startReportServer(ctx context.Context, data dataFlags, events int) (*benchServer, error) {
+	readKey, err := benchDemo(ctx, data, events)
+	if err != nil {
+		return nil, err
+	}
+	storeArgs := []string{"--data", data.dir}
+	if data.store != "" {
+		storeArgs = append(storeArgs, "--store", data.store)
+	}
+	b, err := startBenchServer(ctx, storeArgs...)
+	if err != nil {
+		return nil, err
+	}
+	b.readKey = readKey
+	return b, nil
+}
+
+// post posts a report definition and decodes the answer into result,
+// unless it is nil.
+func (b *benchServer) post(ctx context.Context, path string, definition, result any) error {
+	return postReport(ctx, b.addr, b.readKey, path, definition, result)
+}
+
+// peakRSS is the server's peak RSS so far.
+func (b *benchServer) peakRSS() (int64, error) { return peakRSS(b.cmd.Process.Pid) }
+
+// stop ends the server as a signal would.
+func (b *benchServer) stop() {
+	b.cmd.Process.Signal(syscall.SIGTERM)
+	b.cmd.Wait()
+}
+
+// kill ends the server at once, if it still runs.
+func (b *benchServer) kill() { b.cmd.Process.Kill() }
+
+// onEngines runs a benchmark on the embedded engine over dir and, with a
+// ClickHouse URL, on ClickHouse, whose server keeps its files in a
+// temporary dir.
+func onEngines(dir, clickhouseURL string, run func(engine string, data dataFlags) error) error {
+	if err := run("embedded", dataFlags{dir: dir}); err != nil {
+		return fmt.Errorf("embedded: %w", err)
+	}
+	if clickhouseURL == "" {
+		return nil
+	}
+	tmp, err := os.MkdirTemp("", "waymark-bench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := run("ClickHouse", dataFlags{dir: tmp, store: clickhouseURL}); err != nil {
+		return fmt.Errorf("ClickHouse: %w", err)
+	}
+	return nil
 }
 
 func waitHealthy(ctx context.Context, addr string) error {

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 	"slices"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/waymark-analytics/waymark/clickhouse"
@@ -56,24 +54,19 @@ type benchAttributionRun struct {
 // hand-written SQL of the linear one over the same rows; it fails when the
 // credits differ.
 func benchAttribution(ctx context.Context, dir, clickhouseURL string, events, runs int) error {
-	embedded, err := benchAttributionReports(ctx, "embedded", dataFlags{dir: dir}, events, runs)
+	var results []benchAttributionRun
+	err := onEngines(dir, clickhouseURL, func(engine string, data dataFlags) error {
+		r, err := benchAttributionReports(ctx, engine, data, events, runs)
+		results = append(results, r)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("embedded: %w", err)
+		return err
 	}
-	results := []benchAttributionRun{embedded}
+	embedded := results[0]
 	var baseline time.Duration
 	var baselineCredits []report.Credit
 	if clickhouseURL != "" {
-		tmp, err := os.MkdirTemp("", "waymark-bench")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		onClickHouse, err := benchAttributionReports(ctx, "ClickHouse", dataFlags{dir: tmp, store: clickhouseURL}, events, runs)
-		if err != nil {
-			return fmt.Errorf("ClickHouse: %w", err)
-		}
-		results = append(results, onClickHouse)
 		if baseline, baselineCredits, err = benchLinearBaseline(ctx, clickhouseURL, runs); err != nil {
 			return err
 		}
@@ -110,32 +103,23 @@ func benchAttribution(ctx context.Context, dir, clickhouseURL string, events, ru
 // generating demo data first when it has none.
 func benchAttributionReports(ctx context.Context, engine string, data dataFlags, events, runs int) (benchAttributionRun, error) {
 	r := benchAttributionRun{engine: engine}
-	readKey, err := benchDemo(ctx, data, events)
+	serve, err := startReportServer(ctx, data, events)
 	if err != nil {
 		return r, err
 	}
-	storeArgs := []string{"--data", data.dir}
-	if data.store != "" {
-		storeArgs = append(storeArgs, "--store", data.store)
-	}
-	serve, addr, err := startBenchServer(ctx, storeArgs...)
-	if err != nil {
-		return r, err
-	}
-	defer serve.Process.Kill()
+	defer serve.kill()
 	var answer report.AttributionResult
-	if r.linear, err = fastest(runs, func() error { return postReport(ctx, addr, readKey, "/api/v1/attribution", benchLinear, &answer) }); err != nil {
+	if r.linear, err = fastest(runs, func() error { return serve.post(ctx, "/api/v1/attribution", benchLinear, &answer) }); err != nil {
 		return r, err
 	}
 	r.credits = answer.Models[report.Linear]
-	if r.all, err = fastest(runs, func() error { return postReport(ctx, addr, readKey, "/api/v1/attribution", benchAllModels, nil) }); err != nil {
+	if r.all, err = fastest(runs, func() error { return serve.post(ctx, "/api/v1/attribution", benchAllModels, nil) }); err != nil {
 		return r, err
 	}
-	if r.peakRSS, err = peakRSS(serve.Process.Pid); err != nil {
+	if r.peakRSS, err = serve.peakRSS(); err != nil {
 		return r, err
 	}
-	serve.Process.Signal(syscall.SIGTERM)
-	serve.Wait()
+	serve.stop()
 	return r, nil
 }
 

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/waymark-analytics/waymark"
@@ -163,21 +162,12 @@ func benchFunnel(ctx context.Context, embedded bool, dir string, clickhouseURLs 
 // data first when it has none.
 func benchReports(ctx context.Context, engine string, data dataFlags, events, runs int) (benchReport, error) {
 	r := benchReport{engine: engine}
-	readKey, err := benchDemo(ctx, data, events)
+	serve, err := startReportServer(ctx, data, events)
 	if err != nil {
 		return r, err
 	}
-	storeArgs := []string{"--data", data.dir}
-	if data.store != "" {
-		storeArgs = append(storeArgs, "--store", data.store)
-	}
-	serve, addr, err := startBenchServer(ctx, storeArgs...)
-	if err != nil {
-		return r, err
-	}
-	defer serve.Process.Kill()
-
-	if r.events, err = benchEvents(ctx, addr, readKey); err != nil {
+	defer serve.kill()
+	if r.events, err = benchEvents(ctx, serve); err != nil {
 		return r, err
 	}
 	steps := []any{}
@@ -190,7 +180,7 @@ func benchReports(ctx context.Context, engine string, data dataFlags, events, ru
 			Count int64 `json:"count"`
 		} `json:"steps"`
 	}
-	runFunnel := func() error { return postReport(ctx, addr, readKey, "/api/v1/funnels", funnel, &answer) }
+	runFunnel := func() error { return serve.post(ctx, "/api/v1/funnels", funnel, &answer) }
 	if data.store == "" {
 		r.funnel, err = fastest(runs, runFunnel)
 	} else {
@@ -205,10 +195,10 @@ func benchReports(ctx context.Context, engine string, data dataFlags, events, ru
 	first := benchTouchpoint(benchFunnelSteps[0])
 	first["where"] = []any{benchPropertyCondition}
 	steps[0] = map[string]any{"touchpoints": []any{first}}
-	if r.propertyFunnel, err = fastest(runs, func() error { return postReport(ctx, addr, readKey, "/api/v1/funnels", funnel, nil) }); err != nil {
+	if r.propertyFunnel, err = fastest(runs, func() error { return serve.post(ctx, "/api/v1/funnels", funnel, nil) }); err != nil {
 		return r, err
 	}
-	if r.funnelRSS, err = peakRSS(serve.Process.Pid); err != nil {
+	if r.funnelRSS, err = serve.peakRSS(); err != nil {
 		return r, err
 	}
 	var stages []any
@@ -216,7 +206,7 @@ func benchReports(ctx context.Context, engine string, data dataFlags, events, ru
 		stages = append(stages, map[string]any{"name": benchJourneyNames[i], "touchpoints": []any{benchTouchpoint(step)}})
 	}
 	journey := map[string]any{"journey": map[string]any{"name": benchJourneyName, "stages": stages}}
-	runJourney := func() error { return postReport(ctx, addr, readKey, "/api/v1/journeys/report", journey, nil) }
+	runJourney := func() error { return serve.post(ctx, "/api/v1/journeys/report", journey, nil) }
 	if data.store == "" {
 		r.journey, err = fastest(runs, runJourney)
 	} else {
@@ -225,11 +215,10 @@ func benchReports(ctx context.Context, engine string, data dataFlags, events, ru
 	if err != nil {
 		return r, err
 	}
-	if r.peakRSS, err = peakRSS(serve.Process.Pid); err != nil {
+	if r.peakRSS, err = serve.peakRSS(); err != nil {
 		return r, err
 	}
-	serve.Process.Signal(syscall.SIGTERM)
-	serve.Wait()
+	serve.stop()
 	return r, nil
 }
 
@@ -328,13 +317,13 @@ func askAPI(ctx context.Context, addr, readKey, method, path string, body io.Rea
 }
 
 // benchEvents counts the events of the read key's project, from its schema.
-func benchEvents(ctx context.Context, addr, readKey string) (int64, error) {
+func benchEvents(ctx context.Context, serve *benchServer) (int64, error) {
 	var schema struct {
 		Events []struct {
 			Events int64 `json:"events"`
 		} `json:"events"`
 	}
-	if err := askAPI(ctx, addr, readKey, "GET", "/api/v1/schema/events", nil, &schema); err != nil {
+	if err := askAPI(ctx, serve.addr, serve.readKey, "GET", "/api/v1/schema/events", nil, &schema); err != nil {
 		return 0, err
 	}
 	var n int64

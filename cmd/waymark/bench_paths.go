@@ -4,10 +4,8 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/waymark-analytics/waymark/clickhouse"
@@ -53,24 +51,19 @@ type benchPathsReport struct {
 // serve` on each engine and, on ClickHouse, in the same run, the paths by
 // hand in SQL over the same rows; it fails when their counts differ.
 func benchPathsRun(ctx context.Context, dir, clickhouseURL string, events, runs int) error {
-	embedded, err := benchPathsOn(ctx, "embedded", dataFlags{dir: dir}, events, runs)
+	var reports []benchPathsReport
+	err := onEngines(dir, clickhouseURL, func(engine string, data dataFlags) error {
+		r, err := benchPathsOn(ctx, engine, data, events, runs)
+		reports = append(reports, r)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("embedded: %w", err)
+		return err
 	}
-	reports := []benchPathsReport{embedded}
+	embedded := reports[0]
 	var baseline time.Duration
 	var baselineCounts []clickhouse.PathCount
 	if clickhouseURL != "" {
-		tmp, err := os.MkdirTemp("", "waymark-bench")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		onClickHouse, err := benchPathsOn(ctx, "ClickHouse", dataFlags{dir: tmp, store: clickhouseURL}, events, runs)
-		if err != nil {
-			return fmt.Errorf("ClickHouse: %w", err)
-		}
-		reports = append(reports, onClickHouse)
 		if baseline, baselineCounts, err = benchPathCounts(ctx, clickhouseURL, runs); err != nil {
 			return err
 		}
@@ -101,28 +94,19 @@ func benchPathsRun(ctx context.Context, dir, clickhouseURL string, events, runs 
 // demo data first when it has none.
 func benchPathsOn(ctx context.Context, engine string, data dataFlags, events, runs int) (benchPathsReport, error) {
 	r := benchPathsReport{engine: engine}
-	readKey, err := benchDemo(ctx, data, events)
+	serve, err := startReportServer(ctx, data, events)
 	if err != nil {
 		return r, err
 	}
-	storeArgs := []string{"--data", data.dir}
-	if data.store != "" {
-		storeArgs = append(storeArgs, "--store", data.store)
-	}
-	serve, addr, err := startBenchServer(ctx, storeArgs...)
-	if err != nil {
-		return r, err
-	}
-	defer serve.Process.Kill()
+	defer serve.kill()
 	var answer report.PathsResult
-	if r.time, err = fastest(runs, func() error { return postReport(ctx, addr, readKey, "/api/v1/paths", benchPaths, &answer) }); err != nil {
+	if r.time, err = fastest(runs, func() error { return serve.post(ctx, "/api/v1/paths", benchPaths, &answer) }); err != nil {
 		return r, err
 	}
-	if r.rss, err = peakRSS(serve.Process.Pid); err != nil {
+	if r.rss, err = serve.peakRSS(); err != nil {
 		return r, err
 	}
-	serve.Process.Signal(syscall.SIGTERM)
-	serve.Wait()
+	serve.stop()
 	for _, n := range answer.Nodes {
 		if n.Name == report.OtherValues {
 			return r, fmt.Errorf("step %d was cut to its top %d nodes: the counts cannot be compared", n.Step, report.MaxPathTop)
