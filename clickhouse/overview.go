@@ -7,6 +7,7 @@ import (
 	"text/template"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/waymark-analytics/waymark/report"
 	"github.com/waymark-analytics/waymark/storage"
@@ -26,5 +27,27 @@ func (s *Store) Overview(ctx context.Context, q report.OverviewQuery) ([]report.
 	if err != nil {
 		return nil, fmt.Errorf("overview: %w", err)
 	}
-	return storage.OverviewRows(rows)
+	return overviewRows(rows)
+}
+
+// overviewRows reads rows of (kind, value, events, persons, conversions,
+// revenue), dropping groups of an empty value, and closes them.
+func overviewRows(rows driver.Rows) ([]report.OverviewRow, error) {
+	defer rows.Close()
+	var out []report.OverviewRow
+	for rows.Next() {
+		var r report.OverviewRow
+		var kind string
+		var events, persons, conversions int64
+		if err := rows.Scan(&kind, &r.Value, &events, &persons, &conversions, &r.Revenue); err != nil {
+			return nil, err
+		}
+		r.Kind = report.OverviewKind(kind)
+		if r.Value == "" && r.Kind != report.KindTotal && r.Kind != report.KindNew {
+			continue
+		}
+		r.Events, r.Persons, r.Conversions = int(events), int(persons), int(conversions)
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
