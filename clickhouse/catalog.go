@@ -79,7 +79,7 @@ func (s *Store) FieldValues(ctx context.Context, projectID string, q report.Valu
 		return nil, err
 	}
 	if q.Field.OfPerson() {
-		return storage.PersonValues(ctx, projectID, q, s.Hits, s.persons())
+		return storage.PersonValues(ctx, s, projectID, q)
 	}
 	query, params, err := storage.CompileValues(&q, &dialect, valuesQuery)
 	if err != nil {

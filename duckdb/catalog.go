@@ -185,31 +185,13 @@ var dialect = storage.Dialect{
 	Mask:     "CAST(%s AS UBIGINT)",
 }
 
-// personValues counts the values of a person field, over the persons who
-// did the event, or over every person with a value: the report index
-// reads each person's profile as a breakdown does.
-func personValues(ctx context.Context, src report.Source, projectID string, q report.ValuesQuery) ([]report.FieldValue, error) {
-	counts := map[string]int64{}
-	query := report.Query{ProjectID: projectID, Touchpoints: []report.Touchpoint{{Event: q.Event}}, Breakdown: q.Field}
-	err := src.Hits(ctx, query, func(p *report.Person) error {
-		if v := p.Hits[0].Value; v != "" || q.Event != "" {
-			counts[v]++
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return report.TopValues(&q, counts, true), nil
-}
-
 // FieldValues lists the most common values of a field.
 func (s *Store) FieldValues(ctx context.Context, projectID string, q report.ValuesQuery) ([]report.FieldValue, error) {
 	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
 	if q.Field.OfPerson() {
-		return personValues(ctx, s, projectID, q)
+		return storage.PersonValues(ctx, s, projectID, q)
 	}
 	if err := s.requires(membersVersion); err != nil {
 		return nil, err

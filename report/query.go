@@ -79,9 +79,6 @@ type Source interface {
 	Hits(ctx context.Context, q Query, fn func(p *Person) error) error
 }
 
-// HitsFunc is a Source's Hits as a function.
-type HitsFunc func(ctx context.Context, q Query, fn func(p *Person) error) error
-
 // Reference answers queries from events in memory: the definition every
 // engine's Hits must agree with. Events carry the seq of their position.
 type Reference struct {

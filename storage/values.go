@@ -5,6 +5,7 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/report"
 )
 
@@ -27,27 +28,20 @@ func CompileValues(q *report.ValuesQuery, d *Dialect, valuesTemplate *template.T
 }
 
 // PersonValues answers a values query on a person field for an engine: it
-// counts the persons of each value among all persons with a profile or,
-// for an event name, among the persons events finds with such an event.
-func PersonValues(ctx context.Context, projectID string, q report.ValuesQuery, events report.HitsFunc, persons Persons) ([]report.FieldValue, error) {
-	profiles, err := persons.Profiles(ctx, projectID, []report.Field{q.Field})
-	if err != nil {
-		return nil, err
+// counts the persons of each value, over the persons who did the event or
+// over every person, reading each person's profile through src as a
+// breakdown does.
+func PersonValues(ctx context.Context, src report.Source, projectID string, q report.ValuesQuery) ([]report.FieldValue, error) {
+	did := report.Touchpoint{Event: q.Event}
+	if _, trait := q.Field.PersonTrait(); trait && q.Event == "" {
+		// Traits come from identify calls: a person without one has no
+		// value to count, so the other events need not be read.
+		did.Type = string(waymark.Identify)
 	}
 	counts := map[string]int64{}
-	count := func(profile report.Profile) {
-		v, _ := q.Field.Value(nil, profile)
-		counts[v]++
-	}
-	if q.Event == "" {
-		for _, profile := range profiles {
-			count(profile)
-		}
-		return report.TopValues(&q, counts, true), nil
-	}
-	did := report.Query{ProjectID: projectID, Touchpoints: []report.Touchpoint{{Event: q.Event}}}
-	err = events(ctx, did, func(p *report.Person) error {
-		count(profiles[p.ID])
+	query := report.Query{ProjectID: projectID, Touchpoints: []report.Touchpoint{did}, Breakdown: q.Field}
+	err := src.Hits(ctx, query, func(p *report.Person) error {
+		counts[p.Hits[0].Value]++ // TopValues leaves out persons without a value
 		return nil
 	})
 	if err != nil {
