@@ -81,7 +81,7 @@ func (s *Store) FieldValues(ctx context.Context, projectID string, q report.Valu
 	if q.Field.OfPerson() {
 		return storage.PersonValues(ctx, s, projectID, q)
 	}
-	query, params, err := storage.CompileValues(&q, &dialect, valuesQuery)
+	query, params, err := storage.CompileValues(&q, &dialect.FieldDialect, valuesQuery)
 	if err != nil {
 		return nil, err
 	}

@@ -16,9 +16,11 @@ import (
 
 // dialect is ClickHouse's SQL for storage.CompileHits.
 var dialect = storage.Dialect{
-	Param:    "@%s",
-	Column:   "%s",
-	Member:   "%[1]s_texts[indexOf(%[1]s_names, %[2]s)]", // at index 0, where the key is absent, arrays read ''
+	FieldDialect: storage.FieldDialect{
+		Param:  "@%s",
+		Column: "%s",
+		Member: "%[1]s_texts[indexOf(%[1]s_names, %[2]s)]", // at index 0, where the key is absent, arrays read ''
+	},
 	Contains: "position(%s, %s) > 0",
 	// ClickHouse lets . match a newline, unlike Go. And before running a
 	// pattern, it looks for a literal the pattern has outside parentheses,

@@ -173,16 +173,11 @@ func (s *Store) TraitKeys(ctx context.Context, projectID string) ([]report.Trait
 
 var valuesQuery = template.Must(template.New("FieldValues").Parse(queries.Get("FieldValues")))
 
-// dialect is DuckDB's SQL for storage.CompileValues.
-var dialect = storage.Dialect{
-	Param:    "$%s",
-	Column:   "coalesce(%s, '')",
-	Member:   "coalesce(%[1]s_texts[list_position(%[1]s_names, %[2]s)], '')",
-	Contains: "contains(%s, %s)",
-	Matches:  "regexp_matches(%s, %s)",
-	In:       "list_contains(%[2]s, %[1]s)",
-	Number:   "TRY_CAST(%s AS DOUBLE)", // TRY: DuckDB may evaluate it before the test that the value is a number
-	Mask:     "CAST(%s AS UBIGINT)",
+// fieldDialect is how DuckDB's SQL reads an event field.
+var fieldDialect = storage.FieldDialect{
+	Param:  "$%s",
+	Column: "coalesce(%s, '')",
+	Member: "coalesce(%[1]s_texts[list_position(%[1]s_names, %[2]s)], '')",
 }
 
 // FieldValues lists the most common values of a field.
@@ -196,7 +191,7 @@ func (s *Store) FieldValues(ctx context.Context, projectID string, q report.Valu
 	if err := s.requires(membersVersion); err != nil {
 		return nil, err
 	}
-	query, params, err := storage.CompileValues(&q, &dialect, valuesQuery)
+	query, params, err := storage.CompileValues(&q, &fieldDialect, valuesQuery)
 	if err != nil {
 		return nil, err
 	}

@@ -11,16 +11,10 @@ import (
 	"github.com/waymark-analytics/waymark/report"
 )
 
-// Dialect is how an engine's SQL spells what a report query needs. Each
-// entry is a format string of SQL expressions.
+// Dialect is how an engine's SQL spells what a report query needs, beyond
+// reading fields. Each entry is a format string of SQL expressions.
 type Dialect struct {
-	Param  string // the placeholder of named parameter %s
-	Column string // the value of column %s, '' when absent
-	// Member is the text of member %[2]s of JSON column %[1]s (properties
-	// or traits), '' when absent: the element of %[1]s_texts at the
-	// position of %[2]s in %[1]s_names, the lists report.Members gives,
-	// which engines store beside the JSON.
-	Member   string
+	FieldDialect
 	Contains string // whether %[1]s contains %[2]s
 	Matches  string // whether %[1]s matches the regular expression %[2]s, as Go's regexp would
 	In       string // whether %[1]s is in the list %[2]s
@@ -39,12 +33,6 @@ type HitsSQL struct {
 	AllEvents bool   // keep the events that match no touchpoint
 }
 
-// Param is a named query parameter.
-type Param struct {
-	Name  string
-	Value any // a string or a []string
-}
-
 // CompileHits validates q and writes it as an engine's SQL. The values of
 // the query reach SQL only as the parameters returned; the engine adds
 // project, from and to.
@@ -55,7 +43,7 @@ func CompileHits(q *report.Query, d *Dialect) (HitsSQL, []Param, error) {
 	if len(q.PersonFields()) > 0 {
 		return HitsSQL{}, nil, fmt.Errorf("a query of events cannot read person fields: split it with report.Query.SplitPersons")
 	}
-	c := hitsCompiler{d: d}
+	c := hitsCompiler{FieldSQL: FieldSQL{Dialect: &d.FieldDialect}, d: d}
 	var bits, selects []string
 	for i, t := range q.Touchpoints {
 		var conditions []string
@@ -72,17 +60,17 @@ func CompileHits(q *report.Query, d *Dialect) (HitsSQL, []Param, error) {
 		AllEvents: q.AllEvents,
 	}
 	if q.Breakdown != "" {
-		sql.Value = c.read(q.Breakdown)
+		sql.Value = c.Read(q.Breakdown)
 	}
 	if !q.AllEvents {
 		sql.Selects = "(" + strings.Join(append([]string{"1 = 0"}, selects...), " OR ") + ")"
 	}
-	return sql, c.params, nil
+	return sql, c.Params, nil
 }
 
 type hitsCompiler struct {
-	d      *Dialect
-	params []Param
+	FieldSQL
+	d *Dialect
 }
 
 // all is the conjunction of conditions; with none, it always holds.
@@ -107,40 +95,24 @@ func (c *hitsCompiler) holds(cond report.Condition) string {
 		cond.Op = op
 		return "NOT " + c.holds(cond)
 	}
-	v := c.read(cond.Field)
+	v := c.Read(cond.Field)
 	var test string
 	switch cond.Op {
 	case report.Equals:
-		test = v + " = " + c.param(cond.Value)
+		test = v + " = " + c.Param(cond.Value)
 	case report.Contains:
-		test = fmt.Sprintf(c.d.Contains, v, c.param(cond.Value))
+		test = fmt.Sprintf(c.d.Contains, v, c.Param(cond.Value))
 	case report.Matches:
-		test = fmt.Sprintf(c.d.Matches, v, c.param(cond.Value))
+		test = fmt.Sprintf(c.d.Matches, v, c.Param(cond.Value))
 	case report.In:
-		test = fmt.Sprintf(c.d.In, v, c.param(cond.Values))
+		test = fmt.Sprintf(c.d.In, v, c.Param(cond.Values))
 	case report.Greater, report.GreaterEq, report.Less, report.LessEq:
-		test = fmt.Sprintf(c.d.Matches, v, c.param(report.NumberRegex)) + " AND " +
-			fmt.Sprintf(c.d.Number, v) + " " + string(cond.Op) + " " + fmt.Sprintf(c.d.Number, c.param(cond.Value))
+		test = fmt.Sprintf(c.d.Matches, v, c.Param(report.NumberRegex)) + " AND " +
+			fmt.Sprintf(c.d.Number, v) + " " + string(cond.Op) + " " + fmt.Sprintf(c.d.Number, c.Param(cond.Value))
 	case report.IsSet:
 		return "(" + v + " <> '')"
 	}
 	return "(" + v + " <> '' AND " + test + ")"
-}
-
-// read is the expression of an event field's value on the stored columns.
-func (c *hitsCompiler) read(f report.Field) string {
-	if _, column := report.Columns[f]; column {
-		return fmt.Sprintf(c.d.Column, string(f)) // report.Columns names the engines' columns
-	}
-	object, key, _ := f.Object()
-	return fmt.Sprintf(c.d.Member, object, c.param(key))
-}
-
-// param binds a value to a new parameter and returns its placeholder.
-func (c *hitsCompiler) param(value any) string {
-	name := fmt.Sprint("p", len(c.params))
-	c.params = append(c.params, Param{name, value})
-	return fmt.Sprintf(c.d.Param, name)
 }
 
 // CeilMicro returns the first microsecond at or after t. Events are stored to

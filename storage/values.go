@@ -2,12 +2,54 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"text/template"
 
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/report"
 )
+
+// FieldDialect is how an engine's SQL reads an event field. Each entry is
+// a format string of SQL expressions.
+type FieldDialect struct {
+	Param  string // the placeholder of named parameter %s
+	Column string // the value of column %s, '' when absent
+	// Member is the text of member %[2]s of JSON column %[1]s (properties
+	// or traits), '' when absent: the element of %[1]s_texts at the
+	// position of %[2]s in %[1]s_names, the lists report.Members gives,
+	// which engines store beside the JSON.
+	Member string
+}
+
+// Param is a named query parameter.
+type Param struct {
+	Name  string
+	Value any // a string or a []string
+}
+
+// FieldSQL writes event fields in an engine's SQL; the values they need
+// reach SQL only as the parameters it collects.
+type FieldSQL struct {
+	Dialect *FieldDialect
+	Params  []Param
+}
+
+// Read is the expression of an event field's value on the stored columns.
+func (c *FieldSQL) Read(f report.Field) string {
+	if _, column := report.Columns[f]; column {
+		return fmt.Sprintf(c.Dialect.Column, string(f)) // report.Columns names the engines' columns
+	}
+	object, key, _ := f.Object()
+	return fmt.Sprintf(c.Dialect.Member, object, c.Param(key))
+}
+
+// Param binds a value to a new parameter and returns its placeholder.
+func (c *FieldSQL) Param(value any) string {
+	name := fmt.Sprint("p", len(c.Params))
+	c.Params = append(c.Params, Param{name, value})
+	return fmt.Sprintf(c.Dialect.Param, name)
+}
 
 // ValuesSQL is what an engine's FieldValues query template is executed
 // with: the expression of the event field whose values it counts.
@@ -18,13 +60,13 @@ type ValuesSQL struct {
 // CompileValues writes the values query of an event field as the engine's
 // FieldValues template; the field's key reaches SQL only as a parameter.
 // The engine adds project, event, prefix and limit.
-func CompileValues(q *report.ValuesQuery, d *Dialect, valuesTemplate *template.Template) (string, []Param, error) {
-	c := hitsCompiler{d: d}
+func CompileValues(q *report.ValuesQuery, d *FieldDialect, valuesTemplate *template.Template) (string, []Param, error) {
+	c := FieldSQL{Dialect: d}
 	var query strings.Builder
-	if err := valuesTemplate.Execute(&query, ValuesSQL{Value: c.read(q.Field)}); err != nil {
+	if err := valuesTemplate.Execute(&query, ValuesSQL{Value: c.Read(q.Field)}); err != nil {
 		return "", nil, err
 	}
-	return query.String(), c.params, nil
+	return query.String(), c.Params, nil
 }
 
 // PersonValues answers a values query on a person field for an engine: it
