@@ -66,11 +66,6 @@ func (s *Store) TraitKeys(ctx context.Context, projectID string) ([]report.Trait
 	return keys, nil
 }
 
-// persons reads what person fields need.
-func (s *Store) persons() storage.Persons {
-	return storage.Persons{Traits: s.identifyTraits, Acquisitions: s.acquisitions}
-}
-
 var valuesQuery = template.Must(template.New("FieldValues").Parse(queries.Get("FieldValues")))
 
 // FieldValues lists the most common values of a field.
@@ -81,7 +76,7 @@ func (s *Store) FieldValues(ctx context.Context, projectID string, q report.Valu
 	if q.Field.OfPerson() {
 		return storage.PersonValues(ctx, s, projectID, q)
 	}
-	query, params, err := storage.CompileValues(&q, &dialect.FieldDialect, valuesQuery)
+	query, params, err := storage.CompileValues(&q, &fieldDialect, valuesQuery)
 	if err != nil {
 		return nil, err
 	}

@@ -209,58 +209,6 @@ func (q *Query) PersonFields() []Field {
 	return fields
 }
 
-// SplitPersons is how an engine that selects events without reading person
-// fields answers q: it runs events, q without the conditions and breakdown
-// on person fields, and passes each person's hits to complete with the
-// person's profile. complete clears the bits of touchpoints whose person
-// conditions fail, sets the breakdown value, drops hits left without a bit
-// unless q.AllEvents, and reports whether any hits are left.
-func (q *Query) SplitPersons() (events Query, complete func(p *Person, person Profile) bool) {
-	events = *q
-	events.Touchpoints = make([]Touchpoint, len(q.Touchpoints))
-	personConditions := make([][]Condition, len(q.Touchpoints))
-	for i, t := range q.Touchpoints {
-		t.Where = nil
-		for _, c := range q.Touchpoints[i].Where {
-			if c.Field.OfPerson() {
-				personConditions[i] = append(personConditions[i], c)
-			} else {
-				t.Where = append(t.Where, c)
-			}
-		}
-		events.Touchpoints[i] = t
-	}
-	personBreakdown := q.Breakdown.OfPerson()
-	if personBreakdown {
-		events.Breakdown = ""
-	}
-	complete = func(p *Person, person Profile) bool {
-		var holds uint64 // bit i: touchpoint i's person conditions hold
-		for i, cs := range personConditions {
-			if !slices.ContainsFunc(cs, func(c Condition) bool { return !c.Holds(nil, person) }) {
-				holds |= 1 << i
-			}
-		}
-		var value string
-		if personBreakdown {
-			value, _ = q.Breakdown.Value(nil, person)
-		}
-		kept := p.Hits[:0]
-		for _, h := range p.Hits {
-			h.Mask &= holds
-			if personBreakdown {
-				h.Value = value
-			}
-			if h.Mask != 0 || q.AllEvents {
-				kept = append(kept, h)
-			}
-		}
-		p.Hits = kept
-		return len(kept) > 0
-	}
-	return events, complete
-}
-
 // Partitioned is a Source that can pass persons to several workers at
 // once: fn's calls for one worker never overlap, calls for different
 // workers may. Evaluators keep a state per worker and merge them at the
