@@ -47,7 +47,7 @@ func (d *catalogDelta) add(e *waymark.Event, f *storage.Flat) {
 		d.order = append(d.order, ce)
 	}
 	c.events++
-	c.first, c.last = earliest(c.first, f.Timestamp), latest(c.last, f.Timestamp)
+	c.first, c.last = report.MinTime(c.first, f.Timestamp), report.MaxTime(c.last, f.Timestamp)
 	for _, object := range [...]struct {
 		name string
 		keys []string
@@ -93,20 +93,6 @@ func (d *catalogDelta) write(ctx context.Context, conn *sql.Conn) error {
 		sql.Named("projects", projects), sql.Named("types", types), sql.Named("names", names),
 		sql.Named("objects", objects), sql.Named("keys", keys), sql.Named("events", counts))
 	return err
-}
-
-func earliest(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func latest(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
 
 // EventNames lists every (type, name) of the project's events, most

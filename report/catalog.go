@@ -170,12 +170,7 @@ func (r *Reference) EventNames(ctx context.Context, projectID string) ([]EventNa
 			byName[[2]string{string(e.Type), e.Name}] = n
 		}
 		n.Events++
-		if at.Before(n.FirstSeen) {
-			n.FirstSeen = at
-		}
-		if at.After(n.LastSeen) {
-			n.LastSeen = at
-		}
+		n.FirstSeen, n.LastSeen = MinTime(n.FirstSeen, at), MaxTime(n.LastSeen, at)
 	}
 	names := []EventName{}
 	for _, n := range byName {
