@@ -3,7 +3,6 @@ package clickhouse
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 	"text/template"
 
@@ -57,13 +56,7 @@ func compileHits(q, events *report.Query) (personQuery, error) {
 		return personQuery{}, err
 	}
 	pq.sql = sql.String()
-	from, to := int64(math.MinInt64), int64(math.MaxInt64)
-	if !q.From.IsZero() {
-		from = micros(storage.CeilMicro(q.From))
-	}
-	if !q.To.IsZero() {
-		to = micros(storage.CeilMicro(q.To))
-	}
+	from, to := storage.MicroRange(q.From, q.To)
 	pq.args = []any{ch.Named("project", q.ProjectID), ch.Named("from", from), ch.Named("to", to)}
 	for _, p := range params {
 		if values, ok := p.Value.([]string); ok {
