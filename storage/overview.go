@@ -15,7 +15,7 @@ func OverviewRows(rows Rows) ([]report.OverviewRow, error) {
 			return nil, err
 		}
 		r.Kind = report.OverviewKind(kind)
-		if r.Value == "" && r.Kind != report.KindTotal && r.Kind != report.KindNew {
+		if r.Value == "" && r.Kind != report.OverviewTotal && r.Kind != report.OverviewNew {
 			continue
 		}
 		r.Events, r.Persons, r.Conversions = int(events), int(persons), int(conversions)
