@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"slices"
@@ -48,16 +49,18 @@ func (q *Query) Validate() error {
 
 // Hit is one selected event of a person.
 type Hit struct {
-	Time  time.Time // UTC, microseconds
-	Seq   int64     // storage order: breaks ties between equal times
-	Mask  uint64    // bit i: the event is touchpoint i
-	Value string    // the breakdown field's value, "" when not set
+	Time time.Time // UTC, microseconds
+	// Seq orders the person's hits of equal time, consistently with
+	// storage order; each engine numbers its own way.
+	Seq   int64
+	Mask  uint64 // bit i: the event is touchpoint i
+	Value string // the breakdown field's value, "" when not set
 	// Revenue is the event's revenue amount, when the query reads it; 0
 	// when the event has none.
 	Revenue float64
 }
 
-// Before orders hits by time, then storage order.
+// Before orders hits by time, then Seq.
 func (h *Hit) Before(o *Hit) bool {
 	if !h.Time.Equal(o.Time) {
 		return h.Time.Before(o.Time)
@@ -157,15 +160,21 @@ func (r *Reference) Profiles(project string, fields []Field) map[string]Profile 
 		return profiles[person]
 	}
 	if slices.ContainsFunc(fields, func(f Field) bool { _, ok := f.PersonTrait(); return ok }) {
-		var identifies []Hit // Seq: the event's position
+		type identify struct {
+			at    time.Time
+			event int // the position in r.Events
+		}
+		var identifies []identify
 		for i := range r.Events {
 			if e := &r.Events[i]; e.ProjectID == project && e.Type == waymark.Identify {
-				identifies = append(identifies, Hit{Time: micro(e.Timestamp), Seq: int64(i)})
+				identifies = append(identifies, identify{micro(e.Timestamp), i})
 			}
 		}
-		slices.SortStableFunc(identifies, compareHits)
-		for _, h := range identifies {
-			e := &r.Events[h.Seq]
+		slices.SortFunc(identifies, func(a, b identify) int {
+			return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.event, b.event))
+		})
+		for _, id := range identifies {
+			e := &r.Events[id.event]
 			profile(r.PersonOf(e.DistinctID())).ApplyTraits(e.Traits, fields)
 		}
 	}
