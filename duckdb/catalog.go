@@ -3,7 +3,6 @@ package duckdb
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"text/template"
 	"time"
 
@@ -95,31 +94,29 @@ func (d *catalogDelta) write(ctx context.Context, conn *sql.Conn) error {
 	return err
 }
 
+// query runs DuckDB's SQL with named parameters, for storage's catalog
+// readers.
+func (s *Store) query(ctx context.Context, query string, args map[string]any) (storage.Rows, error) {
+	named := make([]any, 0, len(args))
+	for name, v := range args {
+		named = append(named, sql.Named(name, v))
+	}
+	return s.db.QueryContext(ctx, query, named...)
+}
+
 // EventNames lists every (type, name) of the project's events, most
 // events first, from the catalog.
 func (s *Store) EventNames(ctx context.Context, projectID string) ([]report.EventName, error) {
 	if err := s.requires(catalogVersion); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, queries.Get("EventNames"), sql.Named("project", projectID))
-	if err != nil {
-		return nil, fmt.Errorf("event names: %w", err)
-	}
-	defer rows.Close()
-	names := []report.EventName{}
-	for rows.Next() {
-		var n report.EventName
+	return storage.EventNames(ctx, s.query, queries.Get("EventNames"), projectID, func(rows storage.Rows, n *report.EventName) error {
 		if err := rows.Scan(&n.Type, &n.Name, &n.Events, &n.FirstSeen, &n.LastSeen); err != nil {
-			return nil, fmt.Errorf("event names: %w", err)
+			return err
 		}
 		n.FirstSeen, n.LastSeen = n.FirstSeen.UTC(), n.LastSeen.UTC()
-		names = append(names, n)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("event names: %w", err)
-	}
-	report.SortEventNames(names)
-	return names, nil
+		return nil
+	})
 }
 
 // PropertyKeys lists the property keys of the events the filter picks,
@@ -128,16 +125,7 @@ func (s *Store) PropertyKeys(ctx context.Context, projectID string, filter repor
 	if err := s.requires(catalogVersion); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, queries.Get("PropertyKeys"),
-		sql.Named("project", projectID), sql.Named("type", filter.Type), sql.Named("name", filter.Name))
-	if err != nil {
-		return nil, fmt.Errorf("property keys: %w", err)
-	}
-	keys, err := storage.PropertyKeys(rows)
-	if err != nil {
-		return nil, fmt.Errorf("property keys: %w", err)
-	}
-	return keys, nil
+	return storage.PropertyKeys(ctx, s.query, queries.Get("PropertyKeys"), projectID, filter)
 }
 
 // TraitKeys lists the trait keys of identify calls with the number of
@@ -146,15 +134,7 @@ func (s *Store) TraitKeys(ctx context.Context, projectID string) ([]report.Trait
 	if err := s.requires(membersVersion); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, queries.Get("TraitKeys"), sql.Named("project", projectID))
-	if err != nil {
-		return nil, fmt.Errorf("trait keys: %w", err)
-	}
-	keys, err := storage.TraitKeys(rows)
-	if err != nil {
-		return nil, fmt.Errorf("trait keys: %w", err)
-	}
-	return keys, nil
+	return storage.TraitKeys(ctx, s.query, queries.Get("TraitKeys"), projectID)
 }
 
 var valuesQuery = template.Must(template.New("FieldValues").Parse(queries.Get("FieldValues")))
@@ -177,21 +157,5 @@ func (s *Store) FieldValues(ctx context.Context, projectID string, q report.Valu
 	if err := s.requires(membersVersion); err != nil {
 		return nil, err
 	}
-	query, params, err := storage.CompileValues(&q, &fieldDialect, valuesQuery)
-	if err != nil {
-		return nil, err
-	}
-	args := []any{sql.Named("project", projectID), sql.Named("event", q.Event), sql.Named("prefix", q.Prefix), sql.Named("limit", q.Limit)}
-	for _, p := range params {
-		args = append(args, sql.Named(p.Name, p.Value))
-	}
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("field values: %w", err)
-	}
-	values, err := storage.FieldValues(rows)
-	if err != nil {
-		return nil, fmt.Errorf("field values: %w", err)
-	}
-	return values, nil
+	return storage.EventFieldValues(ctx, s.query, valuesQuery, &fieldDialect, projectID, q)
 }

@@ -57,16 +57,37 @@ type ValuesSQL struct {
 	Value string
 }
 
-// CompileValues writes the values query of an event field as the engine's
+// compileValues writes the values query of an event field as the engine's
 // FieldValues template; the field's key reaches SQL only as a parameter.
-// The engine adds project, event, prefix and limit.
-func CompileValues(q *report.ValuesQuery, d *FieldDialect, valuesTemplate *template.Template) (string, []Param, error) {
+// The caller adds project, event, prefix and limit.
+func compileValues(q *report.ValuesQuery, d *FieldDialect, valuesTemplate *template.Template) (string, []Param, error) {
 	c := FieldSQL{Dialect: d}
 	var query strings.Builder
 	if err := valuesTemplate.Execute(&query, ValuesSQL{Value: c.Read(q.Field)}); err != nil {
 		return "", nil, err
 	}
 	return query.String(), c.Params, nil
+}
+
+// EventFieldValues is Store.FieldValues of an event field, q normalized,
+// for an engine whose FieldValues template is valuesTemplate (see
+// ValuesSQL): its rows are a value and a number of events, in the order of
+// the answer.
+func EventFieldValues(ctx context.Context, run NamedQuery, valuesTemplate *template.Template, d *FieldDialect, projectID string, q report.ValuesQuery) ([]report.FieldValue, error) {
+	query, params, err := compileValues(&q, d, valuesTemplate)
+	if err != nil {
+		return nil, err
+	}
+	args := map[string]any{"project": projectID, "event": q.Event, "prefix": q.Prefix, "limit": q.Limit}
+	for _, p := range params {
+		args[p.Name] = p.Value
+	}
+	values, err := readAll(ctx, run, query, args,
+		func(rows Rows, v *report.FieldValue) error { return rows.Scan(&v.Value, &v.Events) })
+	if err != nil {
+		return nil, fmt.Errorf("field values: %w", err)
+	}
+	return values, nil
 }
 
 // PersonValues answers a values query on a person field for an engine: it
