@@ -47,17 +47,12 @@ func (d *catalogDelta) add(e *waymark.Event, f *storage.Flat) {
 	}
 	c.events++
 	c.first, c.last = report.MinTime(c.first, f.Timestamp), report.MaxTime(c.last, f.Timestamp)
-	for _, object := range [...]struct {
-		name string
-		keys []string
-	}{{"properties", f.PropertiesNames}, {"traits", f.TraitsNames}} {
-		for _, key := range object.keys {
-			k := catalogKey{ce, object.name, key}
-			if _, ok := d.keys[k]; !ok {
-				d.keyAt = append(d.keyAt, k)
-			}
-			d.keys[k]++
+	for _, key := range f.PropertiesNames {
+		k := catalogKey{ce, "properties", key}
+		if _, ok := d.keys[k]; !ok {
+			d.keyAt = append(d.keyAt, k)
 		}
+		d.keys[k]++
 	}
 }
 

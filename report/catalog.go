@@ -15,8 +15,8 @@ import (
 // counts, so that people building a report can find the names, keys and
 // values it can use, and warnings can tell a misspelt name from one that
 // had no events. Reference defines every number; engines keep a summary
-// that their writes maintain, so that the lists of names and keys are fast
-// on any amount of data.
+// that their writes maintain, so that the lists of event names and
+// property keys are fast on any amount of data.
 
 // EventName counts a project's events of one type and name. Page and
 // screen events without a name have the name "".
