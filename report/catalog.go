@@ -49,8 +49,8 @@ type FieldValue struct {
 	Persons int64  `json:"persons,omitempty"`
 }
 
-// EventKind picks events by type and name, for the catalog; empty parts
-// pick every event.
+// EventKind picks events by type and name, for the catalog and event
+// lists; empty parts pick every event.
 type EventKind struct {
 	Type, Name string
 }
