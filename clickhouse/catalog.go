@@ -2,7 +2,6 @@ package clickhouse
 
 import (
 	"context"
-	"fmt"
 	"text/template"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
@@ -11,64 +10,40 @@ import (
 	"github.com/waymark-analytics/waymark/storage"
 )
 
+// query runs ClickHouse's SQL with named parameters, for storage's catalog
+// readers.
+func (s *Store) query(ctx context.Context, query string, args map[string]any) (storage.Rows, error) {
+	named := make([]any, 0, len(args))
+	for name, v := range args {
+		named = append(named, ch.Named(name, v))
+	}
+	return s.conn.Query(ctx, query, named...)
+}
+
 // EventNames lists every (type, name) of the project's events, most
 // events first, from the catalog that materialized views keep.
 func (s *Store) EventNames(ctx context.Context, projectID string) ([]report.EventName, error) {
-	rows, err := s.conn.Query(ctx, queries.Get("EventNames"), ch.Named("project", projectID))
-	if err != nil {
-		return nil, fmt.Errorf("event names: %w", err)
-	}
-	defer rows.Close()
-	names := []report.EventName{}
-	for rows.Next() {
-		var n report.EventName
+	return storage.EventNames(ctx, s.query, queries.Get("EventNames"), projectID, func(rows storage.Rows, n *report.EventName) error {
 		var events uint64
 		var first, last int64
 		if err := rows.Scan(&n.Type, &n.Name, &events, &first, &last); err != nil {
-			return nil, fmt.Errorf("event names: %w", err)
+			return err
 		}
 		n.Events, n.FirstSeen, n.LastSeen = int64(events), fromMicros(first), fromMicros(last)
-		names = append(names, n)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("event names: %w", err)
-	}
-	report.SortEventNames(names)
-	return names, nil
+		return nil
+	})
 }
 
 // PropertyKeys lists the property keys of the events the filter picks,
 // most used first, from the catalog.
 func (s *Store) PropertyKeys(ctx context.Context, projectID string, filter report.EventKind) ([]report.PropertyKey, error) {
-	rows, err := s.conn.Query(ctx, queries.Get("PropertyKeys"),
-		ch.Named("project", projectID), ch.Named("type", filter.Type), ch.Named("name", filter.Name))
-	if err != nil {
-		return nil, fmt.Errorf("property keys: %w", err)
-	}
-	keys, err := storage.PropertyKeys(rows)
-	if err != nil {
-		return nil, fmt.Errorf("property keys: %w", err)
-	}
-	return keys, nil
+	return storage.PropertyKeys(ctx, s.query, queries.Get("PropertyKeys"), projectID, filter)
 }
 
 // TraitKeys lists the trait keys of identify calls with the number of
 // persons who sent each.
 func (s *Store) TraitKeys(ctx context.Context, projectID string) ([]report.TraitKey, error) {
-	rows, err := s.conn.Query(ctx, queries.Get("TraitKeys"), ch.Named("project", projectID))
-	if err != nil {
-		return nil, fmt.Errorf("trait keys: %w", err)
-	}
-	keys, err := storage.TraitKeys(rows)
-	if err != nil {
-		return nil, fmt.Errorf("trait keys: %w", err)
-	}
-	return keys, nil
-}
-
-// persons reads what person fields need.
-func (s *Store) persons() storage.Persons {
-	return storage.Persons{Traits: s.identifyTraits, Acquisitions: s.acquisitions}
+	return storage.TraitKeys(ctx, s.query, queries.Get("TraitKeys"), projectID)
 }
 
 var valuesQuery = template.Must(template.New("FieldValues").Parse(queries.Get("FieldValues")))
@@ -79,23 +54,7 @@ func (s *Store) FieldValues(ctx context.Context, projectID string, q report.Valu
 		return nil, err
 	}
 	if q.Field.OfPerson() {
-		return storage.PersonValues(ctx, projectID, q, s.Hits, s.persons())
+		return storage.PersonValues(ctx, s, projectID, q)
 	}
-	query, params, err := storage.CompileValues(&q, &dialect, valuesQuery)
-	if err != nil {
-		return nil, err
-	}
-	args := []any{ch.Named("project", projectID), ch.Named("event", q.Event), ch.Named("prefix", q.Prefix), ch.Named("limit", q.Limit)}
-	for _, p := range params {
-		args = append(args, ch.Named(p.Name, p.Value))
-	}
-	rows, err := s.conn.Query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("field values: %w", err)
-	}
-	values, err := storage.FieldValues(rows)
-	if err != nil {
-		return nil, fmt.Errorf("field values: %w", err)
-	}
-	return values, nil
+	return storage.EventFieldValues(ctx, s.query, valuesQuery, &fieldDialect, projectID, q)
 }

@@ -33,9 +33,9 @@ var membersCases = []string{
 // TestRowsFromBefore inserts events without their members, as they were
 // stored before migration 0003 and as older collectors still send them,
 // beside events written now: the columns' defaults must read every member
-// as report.Members does, at any depth. Then it runs migration 0004 as on
-// a database that predates it: the catalog it builds counts every event
-// once.
+// as report.Members does, at any depth. Then it runs migrations 0004 and
+// 0008 as on a database that predates them: the catalog they build counts
+// every event once.
 func TestRowsFromBefore(t *testing.T) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -60,7 +60,7 @@ func TestRowsFromBefore(t *testing.T) {
 				t.Fatal(err)
 			}
 			ddl := s.ddl(database)
-			undo := `DROP TABLE {{table "catalog_mv"}};
+			undo := `DROP TABLE {{table "catalog_properties_mv"}};
 DROP TABLE {{table "catalog"}};
 {{with distributed "catalog"}}DROP TABLE {{.}};{{end}}
 `
@@ -109,12 +109,14 @@ DROP TABLE {{table "catalog"}};
 				t.Fatalf("read %d rows, %v; want %d", n, err, len(events))
 			}
 
-			catalog, err := migrations.ReadFile("migrations/0004_catalog.sql")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := s.execDDL(ctx, ddl, string(catalog)); err != nil {
-				t.Fatal(err)
+			for _, name := range []string{"0004_catalog.sql", "0008_catalog_properties.sql"} {
+				catalog, err := migrations.ReadFile("migrations/" + name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := s.execDDL(ctx, ddl, string(catalog)); err != nil {
+					t.Fatal(name, err)
+				}
 			}
 			ref := &report.Reference{Events: events, PersonOf: func(id string) string { return id }}
 			for what, pair := range map[string][2]func() (any, error){

@@ -21,8 +21,9 @@ func (s *Store) Overview(ctx context.Context, q report.OverviewQuery) ([]report.
 	if err := overviewQuery.Execute(&query, q); err != nil {
 		return nil, err
 	}
+	from, to := storage.MicroRange(q.From, q.To)
 	rows, err := s.conn.Query(spilling(ctx), query.String(), ch.Named("project", q.ProjectID),
-		ch.Named("from", micros(storage.CeilMicro(q.From))), ch.Named("to", micros(storage.CeilMicro(q.To))), ch.Named("goal", q.Goal),
+		ch.Named("from", from), ch.Named("to", to), ch.Named("goal", q.Goal),
 		ch.Named("origin", micros(q.Origin)), ch.Named("width", q.Width.Microseconds()))
 	if err != nil {
 		return nil, fmt.Errorf("overview: %w", err)
@@ -43,7 +44,7 @@ func overviewRows(rows driver.Rows) ([]report.OverviewRow, error) {
 			return nil, err
 		}
 		r.Kind = report.OverviewKind(kind)
-		if r.Value == "" && r.Kind != report.KindTotal && r.Kind != report.KindNew {
+		if r.Value == "" && r.Kind != report.OverviewTotal && r.Kind != report.OverviewNew {
 			continue
 		}
 		r.Events, r.Persons, r.Conversions = int(events), int(persons), int(conversions)

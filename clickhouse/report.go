@@ -3,7 +3,6 @@ package clickhouse
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 	"text/template"
 
@@ -14,31 +13,11 @@ import (
 	"github.com/waymark-analytics/waymark/storage"
 )
 
-// dialect is ClickHouse's SQL for storage.CompileHits.
-var dialect = storage.Dialect{
-	Param:    "@%s",
-	Column:   "%s",
-	Member:   "%[1]s_texts[indexOf(%[1]s_names, %[2]s)]", // at index 0, where the key is absent, arrays read ''
-	Contains: "position(%s, %s) > 0",
-	// ClickHouse lets . match a newline, unlike Go. And before running a
-	// pattern, it looks for a literal the pattern has outside parentheses,
-	// ignoring flags: (?i)abc would not match "ABC". A group around the
-	// pattern undoes both. (A literal parenthesis quoted as \Q(\E can still
-	// mislead the search for literals.)
-	Matches: "match(%s, concat('(?-s:', %s, ')'))",
-	In:      "%s IN %s",
-	// toFloat64 of a string is not always the nearest float64 on 18.16
-	// ("2.47" reads as 2.4699999999999998), but one division of two exact
-	// numbers is, and a report.Number has few enough digits for that.
-	Number: "toFloat64(toInt64OrZero(replaceOne(%[1]s, '.', ''))) / intExp10(if(position(%[1]s, '.') = 0, 0, length(%[1]s) - position(%[1]s, '.')))",
-	Mask:   "toUInt64(%s)",
-}
-
 var hitsQuery = template.Must(template.New("Hits").Parse(queries.Get("Hits")))
 
 // hitsSQL is what the Hits template is executed with.
 type hitsSQL struct {
-	storage.HitsSQL
+	touchpointSQL
 	Breakdown, Revenue bool
 	Traits             []string // the placeholders of the person.KEY fields' keys
 	Acquisition        bool     // an acquisition field is read
@@ -57,19 +36,16 @@ type personQuery struct {
 }
 
 // compileHits writes Hits.sql for events, the part of q without person
-// fields (report.Query.SplitPersons), and the person fields of q.
+// fields (splitPersons), and the person fields of q.
 func compileHits(q, events *report.Query) (personQuery, error) {
-	compiled, params, err := storage.CompileHits(events, &dialect)
-	if err != nil {
-		return personQuery{}, err
-	}
-	data := hitsSQL{HitsSQL: compiled, Breakdown: events.Breakdown != "", Revenue: events.Revenue}
+	compiled, params := compileTouchpoints(events)
+	data := hitsSQL{touchpointSQL: compiled, Breakdown: events.Breakdown != "", Revenue: events.Revenue}
 	pq := personQuery{layout: hitLayout{revenue: data.Revenue, value: data.Breakdown}}
 	for _, f := range q.PersonFields() {
 		if key, ok := f.PersonTrait(); ok {
 			name := fmt.Sprint("trait", len(pq.traits))
 			params = append(params, storage.Param{Name: name, Value: key})
-			data.Traits = append(data.Traits, fmt.Sprintf(dialect.Param, name))
+			data.Traits = append(data.Traits, fmt.Sprintf(fieldDialect.Param, name))
 			pq.traits = append(pq.traits, f)
 		} else {
 			data.Acquisition, pq.acquisition = true, true
@@ -80,13 +56,7 @@ func compileHits(q, events *report.Query) (personQuery, error) {
 		return personQuery{}, err
 	}
 	pq.sql = sql.String()
-	from, to := int64(math.MinInt64), int64(math.MaxInt64)
-	if !q.From.IsZero() {
-		from = micros(storage.CeilMicro(q.From))
-	}
-	if !q.To.IsZero() {
-		to = micros(storage.CeilMicro(q.To))
-	}
+	from, to := storage.MicroRange(q.From, q.To)
 	pq.args = []any{ch.Named("project", q.ProjectID), ch.Named("from", from), ch.Named("to", to)}
 	for _, p := range params {
 		if values, ok := p.Value.([]string); ok {
@@ -104,7 +74,7 @@ func (s *Store) Hits(ctx context.Context, q report.Query, fn func(p *report.Pers
 	if err := q.Validate(); err != nil {
 		return err
 	}
-	events, complete := q.SplitPersons()
+	events, complete := splitPersons(&q)
 	pq, err := compileHits(&q, &events)
 	if err != nil {
 		return err
@@ -167,22 +137,4 @@ func grouping(ctx context.Context) context.Context {
 		"max_bytes_before_external_group_by":       1 << 30,
 		"distributed_aggregation_memory_efficient": 1,
 	}))
-}
-
-// identifyTraits implements storage.Traits.
-func (s *Store) identifyTraits(ctx context.Context, project string, fn func(person string, traits []byte) error) error {
-	rows, err := s.conn.Query(spilling(ctx), queries.Get("IdentifyTraits"), ch.Named("project", project))
-	if err != nil {
-		return err
-	}
-	return storage.ScanTraits(rows, fn)
-}
-
-// acquisitions implements storage.Acquisitions.
-func (s *Store) acquisitions(ctx context.Context, project string, fn func(person string, a *waymark.Acquisition) error) error {
-	rows, err := s.conn.Query(spilling(ctx), queries.Get("Acquisitions"), ch.Named("project", project))
-	if err != nil {
-		return err
-	}
-	return storage.ScanAcquisitions(rows, fn)
 }

@@ -89,7 +89,7 @@ type project struct {
 // Options tune an index.
 type Options struct {
 	// MergeRows is how many memtable rows start a merge; 0 means an eighth
-	// of the generation's rows, between MinMergeRows and MaxMergeRows.
+	// of the generation's rows, between minMergeRows and maxMergeRows.
 	MergeRows int
 	// ReadOnly keeps everything the generations lack in memory and writes no
 	// files, for a store opened read-only beside others.
@@ -99,12 +99,12 @@ type Options struct {
 // The memtable size that starts a merge grows with the generation, an
 // eighth of it, so that a growing project is rewritten a logarithmic number
 // of times; but the memtable is in memory (a few hundred bytes a row), so it
-// stays below MaxMergeRows. Past eight times that, every merge rewrites a
+// stays below maxMergeRows. Past eight times that, every merge rewrites a
 // larger generation for the same number of new events: levels of smaller
 // generations would bound that (docs/design/read-path.md).
 const (
-	MinMergeRows = 100_000
-	MaxMergeRows = 500_000
+	minMergeRows = 100_000
+	maxMergeRows = 500_000
 )
 
 // replayChunk is how much of storage order a rebuild reads at a time.
@@ -277,7 +277,7 @@ func (x *Index) mergeRows(p *project) int {
 	if x.mergeEvery > 0 {
 		return x.mergeEvery
 	}
-	return min(MaxMergeRows, max(MinMergeRows, p.base.meta.Rows/8))
+	return min(maxMergeRows, max(minMergeRows, p.base.meta.Rows/8))
 }
 
 // assign records that a distinct id resolves to person now.

@@ -72,13 +72,8 @@ const (
 )
 
 func compile(q report.Query) *compiled {
-	c := &compiled{q: q, from: -1 << 63, to: 1<<63 - 1, typeBits: make([]uint64, len(types))}
-	if !q.From.IsZero() {
-		c.from = storage.CeilMicro(q.From).UnixMicro()
-	}
-	if !q.To.IsZero() {
-		c.to = storage.CeilMicro(q.To).UnixMicro()
-	}
+	c := &compiled{q: q, typeBits: make([]uint64, len(types))}
+	c.from, c.to = storage.MicroRange(q.From, q.To)
 	c.personFields = q.PersonFields()
 	for _, f := range c.personFields {
 		if key, ok := f.PersonTrait(); ok {

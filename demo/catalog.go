@@ -85,8 +85,6 @@ func (k deviceKind) String() string {
 	return [...]string{"desktop", "mobile", "tablet", "ios", "android"}[k]
 }
 
-func (k deviceKind) web() bool { return k <= tabletWeb }
-
 // userAgents by device kind, with weights: a small set, as real traffic
 // repeats a few browsers (and ingest caches their parses).
 var userAgents = [...][]weighted[string]{

@@ -176,7 +176,7 @@ func TestMessages(t *testing.T) {
 			if lib := m.ContextInfo().LibraryName; lib != "analytics-node" {
 				t.Fatalf("%s: context.library.name %q", m.MessageID, lib)
 			}
-			ts, err := segment.ParseTime(m.Timestamp)
+			ts, err := time.Parse(time.RFC3339Nano, m.Timestamp) // as demo writes it
 			if err != nil {
 				t.Fatalf("%s: timestamp %q: %v", m.MessageID, m.Timestamp, err)
 			}

@@ -237,12 +237,6 @@ func (g *generator) datetime(k string, ms int64) {
 	g.arena = append(g.arena, '"')
 }
 
-// raw writes a member whose value is JSON already.
-func (g *generator) raw(k, v string) {
-	g.key(k)
-	g.arena = append(g.arena, v...)
-}
-
 // open starts an array or object member; close ends it.
 func (g *generator) open(k string, bracket byte) {
 	g.key(k)

@@ -11,9 +11,6 @@ type weighted[T any] struct {
 // chance reports true with probability p.
 func (g *generator) chance(p float64) bool { return g.rng.Float64() < p }
 
-// between returns a uniform integer in [lo, hi].
-func (g *generator) between(lo, hi int) int { return lo + g.rng.IntN(hi-lo+1) }
-
 // lognormal returns a duration in milliseconds whose median is median and
 // whose spread is sigma (the standard deviation of its logarithm).
 func (g *generator) lognormal(median int64, sigma float64) int64 {

@@ -3,7 +3,6 @@ package duckdb
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"text/template"
 	"time"
 
@@ -47,18 +46,13 @@ func (d *catalogDelta) add(e *waymark.Event, f *storage.Flat) {
 		d.order = append(d.order, ce)
 	}
 	c.events++
-	c.first, c.last = earliest(c.first, f.Timestamp), latest(c.last, f.Timestamp)
-	for _, object := range [...]struct {
-		name string
-		keys []string
-	}{{"properties", f.PropertiesNames}, {"traits", f.TraitsNames}} {
-		for _, key := range object.keys {
-			k := catalogKey{ce, object.name, key}
-			if _, ok := d.keys[k]; !ok {
-				d.keyAt = append(d.keyAt, k)
-			}
-			d.keys[k]++
+	c.first, c.last = report.MinTime(c.first, f.Timestamp), report.MaxTime(c.last, f.Timestamp)
+	for _, key := range f.PropertiesNames {
+		k := catalogKey{ce, "properties", key}
+		if _, ok := d.keys[k]; !ok {
+			d.keyAt = append(d.keyAt, k)
 		}
+		d.keys[k]++
 	}
 }
 
@@ -95,18 +89,14 @@ func (d *catalogDelta) write(ctx context.Context, conn *sql.Conn) error {
 	return err
 }
 
-func earliest(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
+// query runs DuckDB's SQL with named parameters, for storage's catalog
+// readers.
+func (s *Store) query(ctx context.Context, query string, args map[string]any) (storage.Rows, error) {
+	named := make([]any, 0, len(args))
+	for name, v := range args {
+		named = append(named, sql.Named(name, v))
 	}
-	return a
-}
-
-func latest(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
+	return s.db.QueryContext(ctx, query, named...)
 }
 
 // EventNames lists every (type, name) of the project's events, most
@@ -118,25 +108,13 @@ func (s *Store) EventNames(ctx context.Context, projectID string) ([]report.Even
 	if err := s.requires(catalogVersion); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, queries.Get("EventNames"), sql.Named("project", projectID))
-	if err != nil {
-		return nil, fmt.Errorf("event names: %w", err)
-	}
-	defer rows.Close()
-	names := []report.EventName{}
-	for rows.Next() {
-		var n report.EventName
+	return storage.EventNames(ctx, s.query, queries.Get("EventNames"), projectID, func(rows storage.Rows, n *report.EventName) error {
 		if err := rows.Scan(&n.Type, &n.Name, &n.Events, &n.FirstSeen, &n.LastSeen); err != nil {
-			return nil, fmt.Errorf("event names: %w", err)
+			return err
 		}
 		n.FirstSeen, n.LastSeen = n.FirstSeen.UTC(), n.LastSeen.UTC()
-		names = append(names, n)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("event names: %w", err)
-	}
-	report.SortEventNames(names)
-	return names, nil
+		return nil
+	})
 }
 
 // PropertyKeys lists the property keys of the events the filter picks,
@@ -148,16 +126,7 @@ func (s *Store) PropertyKeys(ctx context.Context, projectID string, filter repor
 	if err := s.requires(catalogVersion); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, queries.Get("PropertyKeys"),
-		sql.Named("project", projectID), sql.Named("type", filter.Type), sql.Named("name", filter.Name))
-	if err != nil {
-		return nil, fmt.Errorf("property keys: %w", err)
-	}
-	keys, err := storage.PropertyKeys(rows)
-	if err != nil {
-		return nil, fmt.Errorf("property keys: %w", err)
-	}
-	return keys, nil
+	return storage.PropertyKeys(ctx, s.query, queries.Get("PropertyKeys"), projectID, filter)
 }
 
 // TraitKeys lists the trait keys of identify calls with the number of
@@ -166,47 +135,16 @@ func (s *Store) TraitKeys(ctx context.Context, projectID string) ([]report.Trait
 	if err := s.requires(membersVersion); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, queries.Get("TraitKeys"), sql.Named("project", projectID))
-	if err != nil {
-		return nil, fmt.Errorf("trait keys: %w", err)
-	}
-	keys, err := storage.TraitKeys(rows)
-	if err != nil {
-		return nil, fmt.Errorf("trait keys: %w", err)
-	}
-	return keys, nil
+	return storage.TraitKeys(ctx, s.query, queries.Get("TraitKeys"), projectID)
 }
 
 var valuesQuery = template.Must(template.New("FieldValues").Parse(queries.Get("FieldValues")))
 
-// dialect is DuckDB's SQL for storage.CompileValues.
-var dialect = storage.Dialect{
-	Param:    "$%s",
-	Column:   "coalesce(%s, '')",
-	Member:   "coalesce(%[1]s_texts[list_position(%[1]s_names, %[2]s)], '')",
-	Contains: "contains(%s, %s)",
-	Matches:  "regexp_matches(%s, %s)",
-	In:       "list_contains(%[2]s, %[1]s)",
-	Number:   "TRY_CAST(%s AS DOUBLE)", // TRY: DuckDB may evaluate it before the test that the value is a number
-	Mask:     "CAST(%s AS UBIGINT)",
-}
-
-// personValues counts the values of a person field, over the persons who
-// did the event, or over every person with a value: the report index
-// reads each person's profile as a breakdown does.
-func personValues(ctx context.Context, src report.Source, projectID string, q report.ValuesQuery) ([]report.FieldValue, error) {
-	counts := map[string]int64{}
-	query := report.Query{ProjectID: projectID, Touchpoints: []report.Touchpoint{{Event: q.Event}}, Breakdown: q.Field}
-	err := src.Hits(ctx, query, func(p *report.Person) error {
-		if v := p.Hits[0].Value; v != "" || q.Event != "" {
-			counts[v]++
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return report.TopValues(&q, counts, true), nil
+// fieldDialect is how DuckDB's SQL reads an event field.
+var fieldDialect = storage.FieldDialect{
+	Param:  "$%s",
+	Column: "coalesce(%s, '')",
+	Member: "coalesce(%[1]s_texts[list_position(%[1]s_names, %[2]s)], '')",
 }
 
 // FieldValues lists the most common values of a field.
@@ -215,26 +153,10 @@ func (s *Store) FieldValues(ctx context.Context, projectID string, q report.Valu
 		return nil, err
 	}
 	if q.Field.OfPerson() {
-		return personValues(ctx, s, projectID, q)
+		return storage.PersonValues(ctx, s, projectID, q)
 	}
 	if err := s.requires(membersVersion); err != nil {
 		return nil, err
 	}
-	query, params, err := storage.CompileValues(&q, &dialect, valuesQuery)
-	if err != nil {
-		return nil, err
-	}
-	args := []any{sql.Named("project", projectID), sql.Named("event", q.Event), sql.Named("prefix", q.Prefix), sql.Named("limit", q.Limit)}
-	for _, p := range params {
-		args = append(args, sql.Named(p.Name, p.Value))
-	}
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("field values: %w", err)
-	}
-	values, err := storage.FieldValues(rows)
-	if err != nil {
-		return nil, fmt.Errorf("field values: %w", err)
-	}
-	return values, nil
+	return storage.EventFieldValues(ctx, s.query, valuesQuery, &fieldDialect, projectID, q)
 }

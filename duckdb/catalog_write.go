@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/waymark-analytics/waymark"
+	"github.com/waymark-analytics/waymark/report"
 	"github.com/waymark-analytics/waymark/storage"
 )
 
@@ -27,7 +28,7 @@ func (d *catalogDelta) plus(other *catalogDelta) {
 			d.order = append(d.order, ce)
 		}
 		c.events += o.events
-		c.first, c.last = earliest(c.first, o.first), latest(c.last, o.last)
+		c.first, c.last = report.MinTime(c.first, o.first), report.MaxTime(c.last, o.last)
 	}
 	for _, k := range other.keyAt {
 		if _, ok := d.keys[k]; !ok {

@@ -20,9 +20,7 @@ func TestConformance(t *testing.T) {
 	}
 }
 
-// opener opens a new database file for a test.
-func opener(t *testing.T) storagetest.Opener { return openerWith(Options{})(t) }
-
+// openerWith opens a new database file for a test, with opts.
 func openerWith(opts Options) func(t *testing.T) storagetest.Opener {
 	return func(t *testing.T) storagetest.Opener {
 		path := filepath.Join(t.TempDir(), "waymark.db")

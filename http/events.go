@@ -82,7 +82,7 @@ func (s *Server) exportEvents(w http.ResponseWriter, r *http.Request, project wa
 // eventFilter reads the filter parameters of an event list: person, type,
 // name, from, to and where.
 func eventFilter(project waymark.Project, p map[string]string) (report.EventFilter, error) {
-	f := report.EventFilter{ProjectID: project.ID, Person: p["person"], Type: p["type"], Name: p["name"]}
+	f := report.EventFilter{ProjectID: project.ID, Person: p["person"], EventKind: report.EventKind{Type: p["type"], Name: p["name"]}}
 	if f.Type != "" && !slices.Contains(eventTypes, f.Type) {
 		return f, waymark.Errorf(waymark.KindInvalid, "type %q: use one of %s", f.Type, strings.Join(eventTypes, ", "))
 	}

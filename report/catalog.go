@@ -15,8 +15,8 @@ import (
 // counts, so that people building a report can find the names, keys and
 // values it can use, and warnings can tell a misspelt name from one that
 // had no events. Reference defines every number; engines keep a summary
-// that their writes maintain, so that the lists of names and keys are fast
-// on any amount of data.
+// that their writes maintain, so that the lists of event names and
+// property keys are fast on any amount of data.
 
 // EventName counts a project's events of one type and name. Page and
 // screen events without a name have the name "".
@@ -49,8 +49,8 @@ type FieldValue struct {
 	Persons int64  `json:"persons,omitempty"`
 }
 
-// EventKind picks events by type and name, for the catalog; empty parts
-// pick every event.
+// EventKind picks events by type and name, for the catalog and event
+// lists; empty parts pick every event.
 type EventKind struct {
 	Type, Name string
 }
@@ -170,12 +170,7 @@ func (r *Reference) EventNames(ctx context.Context, projectID string) ([]EventNa
 			byName[[2]string{string(e.Type), e.Name}] = n
 		}
 		n.Events++
-		if at.Before(n.FirstSeen) {
-			n.FirstSeen = at
-		}
-		if at.After(n.LastSeen) {
-			n.LastSeen = at
-		}
+		n.FirstSeen, n.LastSeen = MinTime(n.FirstSeen, at), MaxTime(n.LastSeen, at)
 	}
 	names := []EventName{}
 	for _, n := range byName {

@@ -18,9 +18,8 @@ type EventFilter struct {
 	ProjectID string
 	// Person, a distinct id, keeps the events of the person it resolves to
 	// now: those of every id merged into them.
-	Person   string
-	Type     string
-	Name     string
+	Person string
+	EventKind
 	From, To time.Time // From <= timestamp < To; zero means unbounded
 	Where    []Condition
 }
@@ -68,8 +67,7 @@ func (f *EventFilter) PersonFields() []Field {
 func (f *EventFilter) Matches(e *waymark.Event, person Profile) bool {
 	at := e.Timestamp.Truncate(time.Microsecond)
 	switch {
-	case f.Type != "" && string(e.Type) != f.Type,
-		f.Name != "" && e.Name != f.Name,
+	case !f.picks(e),
 		!f.From.IsZero() && at.Before(f.From),
 		!f.To.IsZero() && !at.Before(f.To):
 		return false

@@ -36,9 +36,9 @@ func TestEventFilterMatches(t *testing.T) {
 		want bool
 	}{
 		{EventFilter{}, true},
-		{EventFilter{Type: "track", Name: "Buy"}, true},
-		{EventFilter{Type: "page"}, false},
-		{EventFilter{Name: "buy"}, false},
+		{EventFilter{EventKind: EventKind{Type: "track", Name: "Buy"}}, true},
+		{EventFilter{EventKind: EventKind{Type: "page"}}, false},
+		{EventFilter{EventKind: EventKind{Name: "buy"}}, false},
 		{EventFilter{From: at}, true}, // stored to the microsecond
 		{EventFilter{To: at}, false},
 		{EventFilter{To: at.Add(time.Microsecond)}, true},

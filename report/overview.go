@@ -38,13 +38,13 @@ const (
 type OverviewKind string
 
 const (
-	KindTotal    OverviewKind = "total"    // every event in the range
-	KindNew      OverviewKind = "new"      // Persons: those whose first event ever is in the range
-	KindBucket   OverviewKind = "bucket"   // Value: the bucket's index (see OverviewQuery)
-	KindChannel  OverviewKind = "channel"  // Value: the event's channel
-	KindCampaign OverviewKind = "campaign" // Value: utm_campaign
-	KindPage     OverviewKind = "page"     // Value: a page event's path
-	KindEvent    OverviewKind = "event"    // Value: a track event's name
+	OverviewTotal    OverviewKind = "total"    // every event in the range
+	OverviewNew      OverviewKind = "new"      // Persons: those whose first event ever is in the range
+	OverviewBucket   OverviewKind = "bucket"   // Value: the bucket's index (see OverviewQuery)
+	OverviewChannel  OverviewKind = "channel"  // Value: the event's channel
+	OverviewCampaign OverviewKind = "campaign" // Value: utm_campaign
+	OverviewPage     OverviewKind = "page"     // Value: a page event's path
+	OverviewEvent    OverviewKind = "event"    // Value: a track event's name
 )
 
 // OverviewQuery is what an engine computes for one range.
@@ -60,12 +60,12 @@ type OverviewQuery struct {
 	Width  time.Duration
 }
 
-// OverviewRow is one group of an engine's figures: a KindTotal row, a
-// KindNew row, and with Details a row per bucket and per value of each kind
-// of top list that events have (empty values are none). Events counts the
-// group's events, Persons their persons, Conversions the persons among them
-// who did the goal, Revenue the sum of their revenue; a group's row leaves
-// out what its kind does not define.
+// OverviewRow is one group of an engine's figures: an OverviewTotal row,
+// an OverviewNew row, and with Details a row per bucket and per value of
+// each kind of top list that events have (empty values are none). Events
+// counts the group's events, Persons their persons, Conversions the
+// persons among them who did the goal, Revenue the sum of their revenue; a
+// group's row leaves out what its kind does not define.
 type OverviewRow struct {
 	Kind                         OverviewKind
 	Value                        string
@@ -153,9 +153,9 @@ func RunOverview(ctx context.Context, src OverviewSource, project string, o Over
 	for _, r := range current {
 		res.Totals.add(r, false)
 		switch r.Kind {
-		case KindBucket:
+		case OverviewBucket:
 			buckets[r.Value] = SeriesPoint{Events: r.Events, Persons: r.Persons}
-		case KindChannel, KindCampaign, KindPage, KindEvent:
+		case OverviewChannel, OverviewCampaign, OverviewPage, OverviewEvent:
 			top[r.Kind] = append(top[r.Kind], TopValue{Value: r.Value, Persons: r.Persons, Events: r.Events})
 		}
 	}
@@ -164,8 +164,8 @@ func RunOverview(ctx context.Context, src OverviewSource, project string, o Over
 		p.Period = origin.Add(time.Duration(i) * width)
 		res.Series = append(res.Series, p)
 	}
-	res.Top = TopLists{Channels: topValues(top[KindChannel]), Campaigns: topValues(top[KindCampaign]),
-		Pages: topValues(top[KindPage]), Events: topValues(top[KindEvent])}
+	res.Top = TopLists{Channels: topValues(top[OverviewChannel]), Campaigns: topValues(top[OverviewCampaign]),
+		Pages: topValues(top[OverviewPage]), Events: topValues(top[OverviewEvent])}
 	if res.Totals.Events.Value == 0 {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("no events between %s and %s", o.From.Format(time.RFC3339), o.To.Format(time.RFC3339)))
 	}
@@ -222,7 +222,7 @@ func (t *OverviewTotals) add(r OverviewRow, previous bool) {
 		}
 	}
 	switch r.Kind {
-	case KindTotal:
+	case OverviewTotal:
 		set(&t.Events, r.Events)
 		set(&t.Persons, r.Persons)
 		set(&t.Conversions, r.Conversions)
@@ -231,7 +231,7 @@ func (t *OverviewTotals) add(r OverviewRow, previous bool) {
 		} else {
 			t.Revenue.Value = r.Revenue
 		}
-	case KindNew:
+	case OverviewNew:
 		set(&t.NewPersons, r.Persons)
 	}
 }
@@ -276,19 +276,19 @@ func (r *Reference) Overview(ctx context.Context, q OverviewQuery) ([]OverviewRo
 		if !in(at) {
 			continue
 		}
-		keys := []key{{KindTotal, ""}}
+		keys := []key{{OverviewTotal, ""}}
 		if q.Details {
-			keys = append(keys, key{KindBucket, strconv.FormatInt(int64(at.Sub(q.Origin)/q.Width), 10)},
-				key{KindChannel, e.Campaign.Channel}, key{KindCampaign, e.Campaign.Name})
+			keys = append(keys, key{OverviewBucket, strconv.FormatInt(int64(at.Sub(q.Origin)/q.Width), 10)},
+				key{OverviewChannel, e.Campaign.Channel}, key{OverviewCampaign, e.Campaign.Name})
 			if e.Type == waymark.Page {
-				keys = append(keys, key{KindPage, e.Page.Path})
+				keys = append(keys, key{OverviewPage, e.Page.Path})
 			}
 			if e.Type == waymark.Track {
-				keys = append(keys, key{KindEvent, e.Name})
+				keys = append(keys, key{OverviewEvent, e.Name})
 			}
 		}
 		for _, k := range keys {
-			if k.kind != KindTotal && k.value == "" {
+			if k.kind != OverviewTotal && k.value == "" {
 				continue
 			}
 			g := groups[k]
@@ -312,10 +312,10 @@ func (r *Reference) Overview(ctx context.Context, q OverviewQuery) ([]OverviewRo
 			newPersons++
 		}
 	}
-	rows := []OverviewRow{{Kind: KindTotal}, {Kind: KindNew, Persons: newPersons}}
+	rows := []OverviewRow{{Kind: OverviewTotal}, {Kind: OverviewNew, Persons: newPersons}}
 	for k, g := range groups {
 		row := OverviewRow{Kind: k.kind, Value: k.value, Events: g.events, Persons: len(g.persons)}
-		if k.kind == KindTotal {
+		if k.kind == OverviewTotal {
 			row.Conversions, row.Revenue = len(g.conversions), g.revenue
 			rows[0] = row
 			continue

@@ -21,7 +21,7 @@ func OverviewFromHits(ctx context.Context, src Source, q OverviewQuery) ([]Overv
 	if err != nil {
 		return nil, err
 	}
-	rows = append(rows, OverviewRow{Kind: KindNew, Persons: newPersons})
+	rows = append(rows, OverviewRow{Kind: OverviewNew, Persons: newPersons})
 	if !q.Details {
 		return rows, nil
 	}
@@ -30,18 +30,18 @@ func OverviewFromHits(ctx context.Context, src Source, q OverviewQuery) ([]Overv
 		field Field
 		only  string // the type of the events the kind counts, if one
 	}{
-		{KindBucket, "", ""},
-		{KindChannel, "channel", ""},
-		{KindCampaign, "utm_campaign", ""},
-		{KindPage, "path", string(waymark.Page)},
-		{KindEvent, "name", string(waymark.Track)},
+		{OverviewBucket, "", ""},
+		{OverviewChannel, "channel", ""},
+		{OverviewCampaign, "utm_campaign", ""},
+		{OverviewPage, "path", string(waymark.Page)},
+		{OverviewEvent, "name", string(waymark.Track)},
 	} {
 		hq := Query{ProjectID: q.ProjectID, From: q.From, To: q.To, AllEvents: g.only == "", Breakdown: g.field}
 		if g.only != "" {
 			hq.Touchpoints = []Touchpoint{{Type: g.only}}
 		}
 		value := func(h *Hit) string { return h.Value }
-		if g.kind == KindBucket {
+		if g.kind == OverviewBucket {
 			value = func(h *Hit) string { return strconv.FormatInt(int64(h.Time.Sub(q.Origin)/q.Width), 10) }
 		}
 		groups, err := overviewGroups(ctx, src, hq, value)
@@ -81,7 +81,7 @@ func overviewTotals(ctx context.Context, src Source, q OverviewQuery) (OverviewR
 		}
 		return nil
 	})
-	row := OverviewRow{Kind: KindTotal}
+	row := OverviewRow{Kind: OverviewTotal}
 	var revenue exactSum
 	for _, t := range states {
 		row.Events, row.Persons, row.Conversions = row.Events+t.events, row.Persons+t.persons, row.Conversions+t.conversions

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"slices"
@@ -48,16 +49,18 @@ func (q *Query) Validate() error {
 
 // Hit is one selected event of a person.
 type Hit struct {
-	Time  time.Time // UTC, microseconds
-	Seq   int64     // storage order: breaks ties between equal times
-	Mask  uint64    // bit i: the event is touchpoint i
-	Value string    // the breakdown field's value, "" when not set
+	Time time.Time // UTC, microseconds
+	// Seq orders the person's hits of equal time, consistently with
+	// storage order; each engine numbers its own way.
+	Seq   int64
+	Mask  uint64 // bit i: the event is touchpoint i
+	Value string // the breakdown field's value, "" when not set
 	// Revenue is the event's revenue amount, when the query reads it; 0
 	// when the event has none.
 	Revenue float64
 }
 
-// Before orders hits by time, then storage order.
+// Before orders hits by time, then Seq.
 func (h *Hit) Before(o *Hit) bool {
 	if !h.Time.Equal(o.Time) {
 		return h.Time.Before(o.Time)
@@ -78,9 +81,6 @@ type Person struct {
 type Source interface {
 	Hits(ctx context.Context, q Query, fn func(p *Person) error) error
 }
-
-// HitsFunc is a Source's Hits as a function.
-type HitsFunc func(ctx context.Context, q Query, fn func(p *Person) error) error
 
 // Reference answers queries from events in memory: the definition every
 // engine's Hits must agree with. Events carry the seq of their position.
@@ -160,15 +160,21 @@ func (r *Reference) Profiles(project string, fields []Field) map[string]Profile 
 		return profiles[person]
 	}
 	if slices.ContainsFunc(fields, func(f Field) bool { _, ok := f.PersonTrait(); return ok }) {
-		var identifies []Hit // Seq: the event's position
+		type identify struct {
+			at    time.Time
+			event int // the position in r.Events
+		}
+		var identifies []identify
 		for i := range r.Events {
 			if e := &r.Events[i]; e.ProjectID == project && e.Type == waymark.Identify {
-				identifies = append(identifies, Hit{Time: micro(e.Timestamp), Seq: int64(i)})
+				identifies = append(identifies, identify{micro(e.Timestamp), i})
 			}
 		}
-		slices.SortStableFunc(identifies, compareHits)
-		for _, h := range identifies {
-			e := &r.Events[h.Seq]
+		slices.SortFunc(identifies, func(a, b identify) int {
+			return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.event, b.event))
+		})
+		for _, id := range identifies {
+			e := &r.Events[id.event]
 			profile(r.PersonOf(e.DistinctID())).ApplyTraits(e.Traits, fields)
 		}
 	}
@@ -210,58 +216,6 @@ func (q *Query) PersonFields() []Field {
 	}
 	add(q.Breakdown)
 	return fields
-}
-
-// SplitPersons is how an engine that selects events without reading person
-// fields answers q: it runs events, q without the conditions and breakdown
-// on person fields, and passes each person's hits to complete with the
-// person's profile. complete clears the bits of touchpoints whose person
-// conditions fail, sets the breakdown value, drops hits left without a bit
-// unless q.AllEvents, and reports whether any hits are left.
-func (q *Query) SplitPersons() (events Query, complete func(p *Person, person Profile) bool) {
-	events = *q
-	events.Touchpoints = make([]Touchpoint, len(q.Touchpoints))
-	personConditions := make([][]Condition, len(q.Touchpoints))
-	for i, t := range q.Touchpoints {
-		t.Where = nil
-		for _, c := range q.Touchpoints[i].Where {
-			if c.Field.OfPerson() {
-				personConditions[i] = append(personConditions[i], c)
-			} else {
-				t.Where = append(t.Where, c)
-			}
-		}
-		events.Touchpoints[i] = t
-	}
-	personBreakdown := q.Breakdown.OfPerson()
-	if personBreakdown {
-		events.Breakdown = ""
-	}
-	complete = func(p *Person, person Profile) bool {
-		var holds uint64 // bit i: touchpoint i's person conditions hold
-		for i, cs := range personConditions {
-			if !slices.ContainsFunc(cs, func(c Condition) bool { return !c.Holds(nil, person) }) {
-				holds |= 1 << i
-			}
-		}
-		var value string
-		if personBreakdown {
-			value, _ = q.Breakdown.Value(nil, person)
-		}
-		kept := p.Hits[:0]
-		for _, h := range p.Hits {
-			h.Mask &= holds
-			if personBreakdown {
-				h.Value = value
-			}
-			if h.Mask != 0 || q.AllEvents {
-				kept = append(kept, h)
-			}
-		}
-		p.Hits = kept
-		return len(kept) > 0
-	}
-	return events, complete
 }
 
 // Partitioned is a Source that can pass persons to several workers at

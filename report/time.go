@@ -33,3 +33,19 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	t.Time = v
 	return err
 }
+
+// MinTime returns the earlier of a and b.
+func MinTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// MaxTime returns the later of a and b.
+func MaxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

@@ -40,7 +40,7 @@ func Warnings(ctx context.Context, c Catalog, projectID string, touchpoints []To
 	}
 	first, last := names[0].FirstSeen, names[0].LastSeen
 	for _, n := range names {
-		first, last = minTime(first, n.FirstSeen), maxTime(last, n.LastSeen)
+		first, last = MinTime(first, n.FirstSeen), MaxTime(last, n.LastSeen)
 	}
 	if (!from.IsZero() && from.After(last)) || (!to.IsZero() && !to.After(first)) {
 		var when string
@@ -177,18 +177,4 @@ func warningTime(t time.Time) string {
 		return t.Format(time.DateOnly)
 	}
 	return t.Format(time.RFC3339)
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }

@@ -12,7 +12,7 @@ import (
 // needs: a known type; a userId or anonymousId; the field each call type
 // requires (track "event", alias "previousId", group "groupId");
 // properties, traits, context and integrations JSON objects when present;
-// ids and names at most MaxStringBytes; times that ParseTime reads and that
+// ids and names at most MaxStringBytes; times that parseTime reads and that
 // are not Go's zero time; and the message at most MaxMessageBytes.
 // (ParseMessage has refused invalid JSON already, and numbers too large for
 // a float64, which no JSON decoder could read back from storage.) Ids count as present when they are

@@ -33,9 +33,10 @@ type Store interface {
 	report.Source
 
 	// The schema catalog: what each project's events are called and carry,
-	// with counts, as report.Reference defines them. Names and keys come
-	// from a summary that writes maintain, so they answer fast however many
-	// events there are.
+	// with counts, as report.Reference defines them. Event names and
+	// property keys come from a summary that writes maintain, so they
+	// answer fast however many events there are; trait keys count persons,
+	// which a summary of events cannot, over the identify calls.
 	//
 	// EventNames lists every (type, name) of the project's events with their
 	// number and first and last times, most events first.

@@ -1,6 +1,6 @@
 -- The most common values of an event field among a project's events, or
 -- those of one name, that start with a prefix in any case. A template:
--- storage.CompileValues writes the field's expression. Every stored row
+-- storage.EventFieldValues writes the field's expression. Every stored row
 -- counts, as in the catalog.
 SELECT value, toInt64(count()) AS events
 FROM (

@@ -1,6 +1,6 @@
 -- What a report reads (see report.Query), one row a person: the events of a
 -- project in a time range that may be hits, packed into one string, and
--- the person fields the query reads. A template: storage.CompileHits writes
+-- the person fields the query reads. A template: compileTouchpoints writes
 -- the conditions on the stored columns; hitsSQL adds the person fields.
 --
 -- On a cluster every shard groups its own events by person, after the

@@ -49,7 +49,7 @@ func testEventsStoredAfter(t *testing.T, open Opener) {
 	s := open.Must(t)
 	write(t, s, track("old", "A", t0))
 	all := newFollower(t, s, report.EventFilter{ProjectID: "p"})
-	tracks := newFollower(t, s, report.EventFilter{ProjectID: "p", Type: "track", Where: []report.Condition{{Field: "properties.a", Op: "=", Value: "1"}}})
+	tracks := newFollower(t, s, report.EventFilter{ProjectID: "p", EventKind: report.EventKind{Type: "track"}, Where: []report.Condition{{Field: "properties.a", Op: "=", Value: "1"}}})
 	if got := all.next(t); got != "" {
 		t.Errorf("before any write: %q, want nothing", got)
 	}

@@ -2,7 +2,7 @@
 // and the server checks that requests which change something come from its
 // own pages. Every page reads its numbers here, so it shows what the API says.
 
-export class APIError extends Error {
+class APIError extends Error {
   constructor(status, message) {
     super(message);
     this.status = status;
@@ -44,7 +44,7 @@ async function request(method, path, { params, body, signal } = {}) {
 }
 
 // signIn sends the browser to the sign-in form, which brings it back here.
-export function signIn() {
+function signIn() {
   location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
 }
 

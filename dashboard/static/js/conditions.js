@@ -5,7 +5,7 @@ import * as api from './api.js';
 import { h } from './dom.js';
 import { datalist } from './project.js';
 
-export const operators = [
+const operators = [
   ['=', 'is'], ['!=', 'is not'], ['contains', 'contains'], ['not_contains', 'does not contain'],
   ['regex', 'matches regex'], ['in', 'is one of'], ['not_in', 'is none of'],
   ['>', '>'], ['>=', '≥'], ['<', '<'], ['<=', '≤'], ['is_set', 'is set'], ['is_not_set', 'is not set'],

@@ -58,7 +58,7 @@ export function personLink(id, text = id) {
   return h('a', { href: `/people/${encodeURIComponent(id)}`, class: 'person' }, text);
 }
 
-export function loadingNote(what = 'Loading') {
+function loadingNote(what = 'Loading') {
   return h('p', { class: 'loading', role: 'status' }, `${what}…`);
 }
 

@@ -6,7 +6,7 @@ import { table } from './table.js';
 
 // eventName is what an event is called: the track event, or the page or
 // screen name, or its type for the calls that have neither.
-export function eventName(e) {
+function eventName(e) {
   return e.event ?? e.name ?? '';
 }
 

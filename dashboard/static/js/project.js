@@ -8,7 +8,7 @@ let schema;
 
 // eventSchema is the project's (type, name) pairs, most events first, fetched
 // once per page.
-export function eventSchema() {
+function eventSchema() {
   schema ??= api.get('/api/v1/schema/events').then((r) => r.events ?? []);
   return schema;
 }

@@ -55,7 +55,7 @@ export function folded(tableEl) {
 // csv writes the rows with their raw values. A text cell that a spreadsheet
 // would take for a formula (=, +, -, @) gets a leading apostrophe: the data
 // is untrusted.
-export function csv(columns, rows) {
+function csv(columns, rows) {
   const line = (cells) => cells.map(csvCell).join(',');
   return [line(columns.map((c) => c.label)), ...rows.map((r) => line(columns.map((c) => c.value(r))))].join('\r\n') + '\r\n';
 }
