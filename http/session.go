@@ -20,8 +20,10 @@ import (
 type Dashboard interface {
 	// Pages are the ServeMux patterns of its pages, such as "/journeys/{id}".
 	Pages() []string
-	// ServePage writes the page of r.Pattern for someone signed in to project.
-	ServePage(w http.ResponseWriter, r *http.Request, project waymark.Project) error
+	// ServePage writes the page of r.Pattern for someone signed in to
+	// project; origin is where browsers reach the server, as Server.origin
+	// works it out, such as https://waymark.example.com.
+	ServePage(w http.ResponseWriter, r *http.Request, project waymark.Project, origin string) error
 	// ServeSignIn writes the sign-in form with status and, if problem is
 	// set, what went wrong. The form posts r's "next" back.
 	ServeSignIn(w http.ResponseWriter, r *http.Request, status int, problem string) error
@@ -95,6 +97,15 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
+}
+
+// page serves the dashboard page of r, told where browsers reach the server.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
+	o, err := s.origin(r)
+	if err != nil {
+		return err
+	}
+	return s.Dashboard.ServePage(w, r, project, o.url())
 }
 
 // withSession serves a dashboard page to someone signed in; anyone else is
