@@ -66,6 +66,11 @@ func (s *Store) TraitKeys(ctx context.Context, projectID string) ([]report.Trait
 	return keys, nil
 }
 
+// persons reads what person fields need.
+func (s *Store) persons() storage.Persons {
+	return storage.Persons{Traits: s.identifyTraits, Acquisitions: s.acquisitions}
+}
+
 var valuesQuery = template.Must(template.New("FieldValues").Parse(queries.Get("FieldValues")))
 
 // FieldValues lists the most common values of a field.
@@ -74,7 +79,7 @@ func (s *Store) FieldValues(ctx context.Context, projectID string, q report.Valu
 		return nil, err
 	}
 	if q.Field.OfPerson() {
-		return storage.PersonValues(ctx, projectID, q, s.eventHits, s.persons())
+		return storage.PersonValues(ctx, projectID, q, s.Hits, s.persons())
 	}
 	query, params, err := storage.CompileValues(&q, &dialect, valuesQuery)
 	if err != nil {

@@ -8,9 +8,9 @@
 // rebuilt from it whenever its files are missing, damaged or of another
 // format. Events reach it when the store commits them (Commit), so a report
 // sees an acknowledged event at once; they wait in an in-memory memtable
-// until a background merge writes them, with the segment they extend, into
-// the next segment. Identity merges stay retroactive: a distinct id whose
-// person changed since its segment was built has its rows routed to the
+// until a background merge writes them, with the generation they extend, into
+// the next generation. Identity merges stay retroactive: a distinct id whose
+// person changed since its generation was built has its rows routed to the
 // person it resolves to now (see route). docs/design/read-path.md gives the
 // design and its measurements.
 package columnar
@@ -34,10 +34,10 @@ import (
 	"github.com/waymark-analytics/waymark/report"
 )
 
-// Source is what an index is rebuilt from: the store it indexes.
-type Source interface {
+// Origin is what an index is rebuilt from: the store it indexes.
+type Origin interface {
 	// LastSeq returns the highest seq stored, of any project; -1 for none.
-	LastSeq(ctx context.Context) (int64, error)
+	MaxSeq(ctx context.Context) (int64, error)
 	// EventsBetween calls fn with the project's stored events whose seq is
 	// above after and at most through, in any order.
 	EventsBetween(ctx context.Context, projectID string, after, through int64, fn func(seq int64, e *waymark.Event) error) error
@@ -50,46 +50,58 @@ type Source interface {
 type Index struct {
 	dir        string
 	mergeEvery int
-	src        Source
+	origin     Origin
 	readOnly   bool
-	logger     *slog.Logger
+	// Persons are scanned in chunks, by several workers when there are
+	// enough of them; tests make the chunks small.
+	chunkPersons, parallelPersons int
 
 	mu       sync.Mutex
 	projects map[string]*project
-	merges   sync.WaitGroup
+	merges   sync.WaitGroup // merges, the idle merger and retirements
 	closed   bool
 	stop     chan struct{} // ends the idle merger
 }
 
-// project is one project's segment, memtable and identity changes.
+// project is one project's generation, memtable and identity changes.
 type project struct {
 	id      string
 	dir     string
-	seg     *segment
+	base    *generation
 	mem     *memtable
-	moved   map[string]string // distinct ids whose person differs from seg's
-	gen     int               // the generation of seg
-	through int64             // seg and mem hold every event of the project up to this seq
+	moved   map[string]string // distinct ids whose person differs from base's
+	gen     int               // the generation of base
+	through int64             // base and mem hold every event of the project up to this seq
 	merging bool
 	touched time.Time // the last commit
-	rt      *routing  // of seg, the whole memtable and moved; nil when stale
-	rtRows  int       // the memtable rows rt routes
+	// After a failed merge, the next waits until retryAt, twice as long
+	// after each failure.
+	retryAt time.Time
+	backoff time.Duration
+	// rt routes the memtable's first rtRows rows with moved as it was at
+	// version rtMoved; moved's version counts its changes.
+	rt      *routing
+	rtRows  int
+	rtMoved int
+	version int
 }
 
 // Options tune an index.
 type Options struct {
 	// MergeRows is how many memtable rows start a merge; 0 means an eighth
-	// of the segment's rows, between MinMergeRows and MaxMergeRows.
+	// of the generation's rows, between MinMergeRows and MaxMergeRows.
 	MergeRows int
-	// ReadOnly keeps everything the segments lack in memory and writes no
+	// ReadOnly keeps everything the generations lack in memory and writes no
 	// files, for a store opened read-only beside others.
 	ReadOnly bool
-	Logger   *slog.Logger
 }
 
-// The memtable size that starts a merge grows with the segment, so that a
-// growing project is rewritten a logarithmic number of times, but stays
-// bounded, as the memtable is in memory (a few hundred bytes a row).
+// The memtable size that starts a merge grows with the generation, an
+// eighth of it, so that a growing project is rewritten a logarithmic number
+// of times; but the memtable is in memory (a few hundred bytes a row), so it
+// stays below MaxMergeRows. Past eight times that, every merge rewrites a
+// larger generation for the same number of new events: levels of smaller
+// generations would bound that (docs/design/read-path.md).
 const (
 	MinMergeRows = 100_000
 	MaxMergeRows = 500_000
@@ -99,21 +111,23 @@ const (
 const replayChunk = 250_000
 
 // idleMerge is how long a project goes without commits before its memtable
-// is merged however small: reports read merged rows fastest.
+// is merged, when it holds at least a hundredth of the generation's rows:
+// reports read merged rows fastest, but a merge rewrites the generation.
 const idleMerge = 5 * time.Second
 
-// Open opens the index in dir, rebuilding from src what is missing: every
-// event src has beyond each project's segment.
-func Open(ctx context.Context, dir string, src Source, projects []string, opts Options) (*Index, error) {
+// maxBackoff bounds the wait after failed merges.
+const maxBackoff = 5 * time.Minute
+
+// Open opens the index in dir, rebuilding from origin what is missing: every
+// event origin has beyond each project's generation.
+func Open(ctx context.Context, dir string, origin Origin, projects []string, opts Options) (*Index, error) {
 	if !opts.ReadOnly {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, err
 		}
 	}
-	x := &Index{dir: dir, mergeEvery: opts.MergeRows, src: src, readOnly: opts.ReadOnly, logger: opts.Logger, projects: map[string]*project{}}
-	if x.logger == nil {
-		x.logger = slog.Default()
-	}
+	x := &Index{dir: dir, mergeEvery: opts.MergeRows, origin: origin, readOnly: opts.ReadOnly,
+		chunkPersons: 8192, parallelPersons: 4 * 8192, projects: map[string]*project{}}
 	for _, id := range projects {
 		if _, err := x.load(ctx, id); err != nil {
 			x.Close()
@@ -140,7 +154,7 @@ func (x *Index) mergeIdle() {
 		}
 		x.mu.Lock()
 		for _, p := range x.projects {
-			if !x.closed && !p.merging && p.mem.rows() > 0 && time.Since(p.touched) >= idleMerge {
+			if time.Since(p.touched) >= idleMerge && p.mem.rows() >= max(1, p.base.meta.Rows/100) {
 				x.startMerge(p)
 			}
 		}
@@ -148,16 +162,19 @@ func (x *Index) mergeIdle() {
 	}
 }
 
-// startMerge merges the project's memtable in the background; the caller
-// holds the index lock.
+// startMerge merges the project's memtable in the background, unless a
+// merge runs or failed a moment ago; the caller holds the index lock.
 func (x *Index) startMerge(p *project) {
+	if x.closed || x.readOnly || p.merging || time.Now().Before(p.retryAt) {
+		return
+	}
 	p.merging = true
 	x.merges.Go(func() { x.mergeInBackground(p) })
 }
 
-// load opens a project's segment and replays into its memtable what the
-// segment lacks. The caller holds no lock; writes to the project wait for
-// the index, which Open and Commit hold.
+// load opens a project's generation and replays into its memtable what the
+// generation lacks. The caller holds the index lock: every other commit and
+// report waits for the replay, which after a clean stop reads nothing.
 func (x *Index) load(ctx context.Context, id string) (*project, error) {
 	p := &project{id: id, dir: filepath.Join(x.dir, "p-"+hex.EncodeToString([]byte(id))), moved: map[string]string{}}
 	if !x.readOnly {
@@ -165,41 +182,56 @@ func (x *Index) load(ctx context.Context, id string) (*project, error) {
 			return nil, err
 		}
 	}
-	p.seg, p.gen = x.openCurrent(p)
+	p.base, p.gen = x.openCurrent(p)
 	if !x.readOnly {
 		removeOtherGenerations(p.dir, p.gen)
 	}
-	p.mem = newMemtable(p.seg)
-	p.through = p.seg.meta.MaxSeq
-	err := x.src.MergedIdentities(ctx, id, func(did, person string) error {
+	p.mem = newMemtable(p.base)
+	p.through = p.base.meta.MaxSeq
+	err := x.origin.MergedIdentities(ctx, id, func(did, person string) error {
 		p.assign(did, person)
 		return nil
 	})
 	if err != nil {
-		p.seg.close()
+		p.base.close()
 		return nil, fmt.Errorf("index identities of %s: %w", id, err)
 	}
-	last, err := x.src.LastSeq(ctx)
+	last, err := x.origin.MaxSeq(ctx)
 	if err != nil {
-		p.seg.close()
+		p.base.close()
 		return nil, fmt.Errorf("index events of %s: %w", id, err)
 	}
-	// The events the segment lacks come in chunks of storage order, so that
-	// a merge between two chunks has every event up to its last seq.
-	for p.through < last {
-		through := min(last, p.through+replayChunk)
-		err := x.src.EventsBetween(ctx, id, p.through, through, func(seq int64, e *waymark.Event) error {
-			p.mem.add(p.seg, committed(seq, e))
+	if p.base.meta.MaxSeq > last {
+		// The store holds less than the index: it was restored or replaced,
+		// and the index is of another past.
+		slog.Warn("rebuilding the report index: the store is behind it", "project", id)
+		p.base.close()
+		p.base, p.through, p.moved = emptyGeneration(id), -1, map[string]string{}
+		p.mem = newMemtable(p.base)
+		err := x.origin.MergedIdentities(ctx, id, func(did, person string) error {
+			p.assign(did, person)
 			return nil
 		})
 		if err != nil {
-			p.seg.close()
+			return nil, fmt.Errorf("index identities of %s: %w", id, err)
+		}
+	}
+	// The events the generation lacks come in chunks of storage order, so that
+	// a merge between two chunks has every event up to its last seq.
+	for p.through < last {
+		through := min(last, p.through+replayChunk)
+		err := x.origin.EventsBetween(ctx, id, p.through, through, func(seq int64, e *waymark.Event) error {
+			p.mem.add(p.base, committed(seq, e))
+			return nil
+		})
+		if err != nil {
+			p.base.close()
 			return nil, fmt.Errorf("index events of %s: %w", id, err)
 		}
 		p.through = through
 		if !x.readOnly && p.mem.rows() >= x.mergeRows(p) {
 			if err := x.mergeNow(p); err != nil {
-				p.seg.close()
+				p.base.close()
 				return nil, err
 			}
 		}
@@ -208,28 +240,28 @@ func (x *Index) load(ctx context.Context, id string) (*project, error) {
 	return p, nil
 }
 
-// openCurrent opens the segment the project's current file names, or an
+// openCurrent opens the generation the project's current file names, or an
 // empty one when there is none or it cannot be read (it is rebuilt).
-func (x *Index) openCurrent(p *project) (*segment, int) {
+func (x *Index) openCurrent(p *project) (*generation, int) {
 	b, err := os.ReadFile(filepath.Join(p.dir, "current"))
 	if err != nil {
-		return emptySegment(p.id), 0
+		return emptyGeneration(p.id), 0
 	}
 	gen, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	if err != nil {
-		return emptySegment(p.id), 0
+		return emptyGeneration(p.id), 0
 	}
-	seg, err := openSegment(filepath.Join(p.dir, generationDir(gen)))
-	if err != nil || seg.meta.Project != p.id {
-		x.logger.Warn("rebuilding the report index", "project", p.id, "err", err)
-		return emptySegment(p.id), gen
+	base, err := openGeneration(filepath.Join(p.dir, generationDir(gen)))
+	if err != nil || base.meta.Project != p.id {
+		slog.Warn("rebuilding the report index", "project", p.id, "err", err)
+		return emptyGeneration(p.id), gen
 	}
-	return seg, gen
+	return base, gen
 }
 
 func generationDir(gen int) string { return fmt.Sprintf("g%09d", gen) }
 
-// removeOtherGenerations removes what crashes and retired segments left
+// removeOtherGenerations removes what crashes and retired generations left
 // behind: every generation but the current one.
 func removeOtherGenerations(dir string, current int) {
 	entries, _ := os.ReadDir(dir)
@@ -245,17 +277,17 @@ func (x *Index) mergeRows(p *project) int {
 	if x.mergeEvery > 0 {
 		return x.mergeEvery
 	}
-	return min(MaxMergeRows, max(MinMergeRows, p.seg.meta.Rows/8))
+	return min(MaxMergeRows, max(MinMergeRows, p.base.meta.Rows/8))
 }
 
 // assign records that a distinct id resolves to person now.
 func (p *project) assign(did, person string) {
-	p.rt = nil
-	if c, ok := p.seg.distinctCode(did); ok && did != "" && p.seg.persons[p.seg.didPerson[c]] == person {
+	p.version++
+	if c, ok := p.base.distinctCode(did); ok && did != "" && p.base.persons[p.base.didPerson[c]] == person {
 		delete(p.moved, did)
 		return
 	}
-	if _, inSegment := p.seg.distinctCode(did); !inSegment && did == person {
+	if _, inGeneration := p.base.distinctCode(did); !inGeneration && did == person {
 		delete(p.moved, did)
 		return
 	}
@@ -285,30 +317,36 @@ func committed(seq int64, e *waymark.Event) *Committed {
 func (x *Index) Commit(ctx context.Context, projectID string, events []Committed, assigned map[string]string) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	p, ok := x.projects[projectID]
-	if !ok {
-		var err error
-		if p, err = x.load(ctx, projectID); err != nil {
-			return err
-		}
+	p, err := x.project(ctx, projectID)
+	if err != nil {
+		return err
 	}
 	for i := range events {
 		if c := &events[i]; c.Seq > p.through { // load may have read this commit already
-			p.mem.add(p.seg, c)
+			p.mem.add(p.base, c)
 			p.through = c.Seq
 		}
 	}
 	for did, person := range assigned {
 		p.assign(did, person)
 	}
-	if len(events) > 0 {
-		p.rt = nil
-	}
 	p.touched = time.Now()
-	if !p.merging && !x.closed && !x.readOnly && p.mem.rows() >= x.mergeRows(p) {
+	if p.mem.rows() >= x.mergeRows(p) {
 		x.startMerge(p)
 	}
 	return nil
+}
+
+// project returns a project, loaded first if need be; the caller holds the
+// index lock.
+func (x *Index) project(ctx context.Context, id string) (*project, error) {
+	if x.closed {
+		return nil, waymark.Errorf(waymark.KindUnavailable, "the report index is closed")
+	}
+	if p, ok := x.projects[id]; ok {
+		return p, nil
+	}
+	return x.load(ctx, id)
 }
 
 var _ report.Partitioned = (*Index)(nil)
@@ -323,8 +361,11 @@ func (x *Index) Hits(ctx context.Context, q report.Query, fn func(p *report.Pers
 	})
 }
 
-// Workers implements report.Partitioned: one a core.
-func (x *Index) Workers() int { return min(runtime.GOMAXPROCS(0), maxWorkers) }
+// Workers implements report.Partitioned.
+func (x *Index) Workers() int { return Workers() }
+
+// Workers is how many workers reports on an index scan with: one a core.
+func Workers() int { return min(runtime.GOMAXPROCS(0), maxWorkers) }
 
 // HitsPartitioned implements report.Partitioned.
 func (x *Index) HitsPartitioned(ctx context.Context, q report.Query, fn func(worker int, p *report.Person) error) error {
@@ -335,67 +376,100 @@ func (x *Index) HitsPartitioned(ctx context.Context, q report.Query, fn func(wor
 	if err != nil {
 		return err
 	}
-	defer v.seg.readers.RUnlock()
-	return v.hits(ctx, q, x.Workers(), fn)
+	defer v.base.readers.RUnlock()
+	err = v.hits(ctx, q, x.Workers(), x.chunkPersons, x.parallelPersons, fn)
+	if errors.Is(err, errCorrupt) {
+		x.mu.Lock()
+		x.rebuild(q.ProjectID, v.base)
+		x.mu.Unlock()
+	}
+	return err
 }
 
-// view takes a consistent snapshot of a project for one report.
+// rebuild drops a project whose generation is damaged: the next report or
+// commit loads it again, and with no current generation it is rebuilt from
+// the store. The caller holds the index lock.
+func (x *Index) rebuild(id string, damaged *generation) {
+	p, ok := x.projects[id]
+	if !ok || p.base != damaged || p.merging {
+		return
+	}
+	slog.Error("the report index of a project is damaged; rebuilding it from the store", "project", id)
+	if !x.readOnly {
+		os.Remove(filepath.Join(p.dir, "current"))
+	}
+	delete(x.projects, id)
+	x.retire(p.base)
+}
+
+// view takes a consistent snapshot of a project for one report. Routing
+// the memtable's rows takes time, so it runs outside the index lock, on the
+// snapshot, and is kept for the next report while nothing changes.
 func (x *Index) view(ctx context.Context, projectID string) (*view, error) {
 	x.mu.Lock()
-	defer x.mu.Unlock()
-	p, ok := x.projects[projectID]
-	if !ok {
-		var err error
-		if p, err = x.load(ctx, projectID); err != nil {
-			return nil, err
-		}
+	p, err := x.project(ctx, projectID)
+	if err != nil {
+		x.mu.Unlock()
+		return nil, err
 	}
-	mem := p.mem.snapshot()
-	if p.rt == nil || p.rtRows != mem.rows() {
-		rt := route(p.seg, mem, p.mem.segPerson, p.movedPersons())
-		p.rt, p.rtRows = &rt, mem.rows()
+	base, mem := p.base, p.mem.snapshot()
+	base.readers.RLock()
+	if p.rt != nil && p.rtRows == mem.rows() && p.rtMoved == p.version {
+		rt := p.rt
+		x.mu.Unlock()
+		return &view{base: base, mem: mem, rt: rt}, nil
 	}
-	p.seg.readers.RLock()
-	return &view{seg: p.seg, mem: mem, rt: p.rt}, nil
+	memPerson, moved, version := p.mem.basePerson[:mem.dids.len()], p.movedPersons(), p.version
+	x.mu.Unlock()
+	rt := route(base, mem, memPerson, moved)
+	x.mu.Lock()
+	if p.base == base && p.version == version && mem.rows() >= p.rtRows {
+		p.rt, p.rtRows, p.rtMoved = &rt, mem.rows(), version
+	}
+	x.mu.Unlock()
+	return &view{base: base, mem: mem, rt: &rt}, nil
 }
 
 // movedPersons copies moved, for a reader or a merge to keep.
 func (p *project) movedPersons() map[string]string { return maps.Clone(p.moved) }
 
-// mergeInBackground merges the project's memtable into its next segment
+// mergeInBackground merges the project's memtable into its next generation
 // while writes and reports go on.
 func (x *Index) mergeInBackground(p *project) {
 	x.mu.Lock()
 	snap := p.snapshotForMerge()
 	x.mu.Unlock()
-	seg, err := snap.build()
+	base, err := snap.build()
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	p.merging = false
 	if err != nil {
-		x.logger.Error("report index merge failed; reports read the memtable until the next merge", "project", p.id, "err", err)
+		p.backoff = min(max(2*p.backoff, time.Second), maxBackoff)
+		p.retryAt = time.Now().Add(p.backoff)
+		slog.Error("report index merge failed; reports read the memtable until a merge succeeds", "project", p.id, "retry in", p.backoff, "err", err)
 		return
 	}
-	p.moveTo(seg, snap)
+	p.backoff = 0
+	x.moveTo(p, base, snap)
 }
 
-// mergeNow merges the project's memtable into its next segment at once;
+// mergeNow merges the project's memtable into its next generation at once;
 // the caller holds the index lock.
 func (x *Index) mergeNow(p *project) error {
 	snap := p.snapshotForMerge()
-	seg, err := snap.build()
+	base, err := snap.build()
 	if err != nil {
 		return err
 	}
-	p.moveTo(seg, snap)
+	x.moveTo(p, base, snap)
 	return nil
 }
 
-// mergeSnapshot is what a merge writes: the segment and the memtable as
+// mergeSnapshot is what a merge writes: the generation and the memtable as
 // they were when it started.
 type mergeSnapshot struct {
 	p         *project
-	seg       *segment
+	base      *generation
 	mem       *part
 	memPerson []int32
 	moved     map[string]string
@@ -405,58 +479,106 @@ type mergeSnapshot struct {
 
 func (p *project) snapshotForMerge() *mergeSnapshot {
 	mem := p.mem.snapshot()
-	return &mergeSnapshot{p: p, seg: p.seg, mem: mem, memPerson: p.mem.segPerson[:mem.dids.len()], moved: p.movedPersons(), gen: p.gen + 1, through: p.through}
+	return &mergeSnapshot{p: p, base: p.base, mem: mem, memPerson: p.mem.basePerson[:mem.dids.len()], moved: p.movedPersons(), gen: p.gen + 1, through: p.through}
 }
 
-// build writes and opens the next segment. The segment it extends stays
+// build writes and opens the next generation. The generation it extends stays
 // open: only moveTo retires it.
-func (m *mergeSnapshot) build() (*segment, error) {
+func (m *mergeSnapshot) build() (*generation, error) {
 	dir := filepath.Join(m.p.dir, generationDir(m.gen))
 	os.RemoveAll(dir)
-	if err := merge(dir, m.seg, m.mem, m.memPerson, m.moved, m.through); err != nil {
+	if err := merge(dir, m.base, m.mem, m.memPerson, m.moved, m.through); err != nil {
 		return nil, err
 	}
-	seg, err := openSegment(dir)
+	base, err := openGeneration(dir)
 	if err != nil {
 		return nil, err
 	}
-	if err := writeCurrent(m.p.dir, m.gen); err != nil {
-		seg.close()
+	if err := syncDir(dir); err != nil {
+		base.close()
 		return nil, err
 	}
-	return seg, nil
+	if err := writeCurrent(m.p.dir, m.gen); err != nil {
+		base.close()
+		return nil, err
+	}
+	return base, nil
 }
 
-// moveTo makes seg, built from snap, the project's segment: the memtable
+// moveTo makes base, built from snap, the project's generation: the memtable
 // keeps the rows that came after the snapshot, and moved the distinct ids
-// whose person still differs from the new segment's.
-func (p *project) moveTo(seg *segment, snap *mergeSnapshot) {
-	old, oldMem := p.seg, p.mem.snapshot()
-	p.seg, p.gen, p.mem, p.rt = seg, snap.gen, newMemtable(seg), nil
+// whose person still differs from the new generation's. The caller holds
+// the index lock.
+func (x *Index) moveTo(p *project, base *generation, snap *mergeSnapshot) {
+	old, oldMem := p.base, p.mem.snapshot()
+	p.base, p.gen, p.mem, p.rt = base, snap.gen, newMemtable(base), nil
 	for r := snap.mem.rows(); r < oldMem.rows(); r++ {
-		p.mem.addRow(seg, oldMem, r)
+		p.mem.addRow(base, oldMem, r)
 	}
 	kept := p.moved
 	p.moved = map[string]string{}
 	for did, person := range kept {
 		p.assign(did, person)
 	}
-	old.retire()
+	x.retire(old)
 }
 
-// writeCurrent points the project at generation gen, atomically.
+// retire closes a generation that a newer one replaced, once its readers
+// are done, and removes its files; Close waits for it.
+func (x *Index) retire(g *generation) { x.release(g, true) }
+
+// release closes a generation once its readers are done, and removes its
+// files when asked.
+func (x *Index) release(g *generation, remove bool) {
+	x.merges.Go(func() {
+		g.readers.Lock()
+		g.close()
+		if remove && g.dir != "" {
+			os.RemoveAll(g.dir)
+		}
+	})
+}
+
+// writeCurrent points the project at generation gen, atomically and
+// durably.
 func writeCurrent(dir string, gen int) error {
 	tmp := filepath.Join(dir, "current.tmp")
-	if err := os.WriteFile(tmp, []byte(strconv.Itoa(gen)+"\n"), 0o600); err != nil {
+	f, err := createFile(tmp)
+	if err != nil {
+		os.Remove(tmp)
+		if f, err = createFile(tmp); err != nil {
+			return err
+		}
+	}
+	f.write([]byte(strconv.Itoa(gen) + "\n"))
+	if err := f.close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, filepath.Join(dir, "current"))
+	if err := os.Rename(tmp, filepath.Join(dir, "current")); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a directory's entries durable: the files of a new
+// generation, or the rename of current.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // Close waits for running merges, merges what is left in memtables, so that
-// the next start finds the index whole, and closes every segment.
+// the next start finds the index whole, and closes every generation.
 func (x *Index) Close() error {
 	x.mu.Lock()
+	if x.closed {
+		x.mu.Unlock()
+		return nil
+	}
 	x.closed = true
 	if x.stop != nil {
 		close(x.stop)
@@ -464,15 +586,15 @@ func (x *Index) Close() error {
 	x.mu.Unlock()
 	x.merges.Wait()
 	x.mu.Lock()
-	defer x.mu.Unlock()
 	var errs []error
 	for _, p := range x.projects {
-		if !x.readOnly && p.mem.rows() > 0 {
+		if !x.readOnly && p.mem.rows() >= max(1, p.base.meta.Rows/100) {
 			errs = append(errs, x.mergeNow(p))
 		}
-		p.seg.readers.Lock()
-		p.seg.close()
+		x.release(p.base, false)
 	}
 	x.projects = nil
+	x.mu.Unlock()
+	x.merges.Wait()
 	return errors.Join(errs...)
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,7 +25,7 @@ type store struct {
 	graph  *identity.Graph
 }
 
-func (s *store) LastSeq(context.Context) (int64, error) { return int64(len(s.events)) - 1, nil }
+func (s *store) MaxSeq(context.Context) (int64, error) { return int64(len(s.events)) - 1, nil }
 
 func (s *store) EventsBetween(ctx context.Context, project string, after, through int64, fn func(int64, *waymark.Event) error) error {
 	for seq := after + 1; seq <= through && seq < int64(len(s.events)); seq++ {
@@ -130,7 +131,7 @@ func hits(t *testing.T, src report.Source) string {
 	return strings.Join(persons, "\n")
 }
 
-func open(t *testing.T, dir string, src Source, mergeRows int) *Index {
+func open(t *testing.T, dir string, src Origin, mergeRows int) *Index {
 	t.Helper()
 	x, err := Open(context.Background(), dir, src, []string{"p"}, Options{MergeRows: mergeRows})
 	if err != nil {
@@ -144,17 +145,20 @@ func open(t *testing.T, dir string, src Source, mergeRows int) *Index {
 // reference after each step.
 func TestIndexAgreesWithReference(t *testing.T) {
 	for name, chunk := range map[string]int{"one scanner": 0, "scanners in parallel": 2} {
-		t.Run(name, func(t *testing.T) {
-			if chunk > 0 {
-				defer func(c, p int) { chunkPersons, parallelPersons = c, p }(chunkPersons, parallelPersons)
-				chunkPersons, parallelPersons = chunk, 0
-			}
-			testAgreesWithReference(t)
-		})
+		t.Run(name, func(t *testing.T) { testAgreesWithReference(t, chunk) })
 	}
 }
 
-func testAgreesWithReference(t *testing.T) {
+// testAgreesWithReference runs the test with chunks of chunk persons, all
+// scanned by one worker when chunk is 0.
+func testAgreesWithReference(t *testing.T, chunk int) {
+	open := func(t *testing.T, dir string, src Origin, mergeRows int) *Index {
+		x := open(t, dir, src, mergeRows)
+		if chunk > 0 {
+			x.chunkPersons, x.parallelPersons = chunk, 0
+		}
+		return x
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	src := &store{graph: identity.NewGraph()}
 	ref := func() string { return hits(t, &report.Reference{Events: src.events, PersonOf: src.graph.Person}) }
@@ -178,7 +182,9 @@ func testAgreesWithReference(t *testing.T) {
 		{"a dict cut short", func(t *testing.T, dir string) { truncate(t, dir, "persons.dict") }},
 		{"meta.json lost", func(t *testing.T, dir string) { remove(t, dir, "meta.json") }},
 		{"current names a lost generation", func(t *testing.T, dir string) {
-			os.WriteFile(filepath.Join(dir, "..", "current"), []byte("999\n"), 0o600)
+			if err := os.WriteFile(filepath.Join(dir, "..", "current"), []byte("999\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
 		}},
 	}
 	for _, step := range steps {
@@ -222,5 +228,162 @@ func remove(t *testing.T, dir, name string) {
 	t.Helper()
 	if err := os.Remove(filepath.Join(dir, name)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// generations lists the project's generation directories.
+func generations(t *testing.T, dir string) []string {
+	t.Helper()
+	gens, err := filepath.Glob(filepath.Join(dir, "p-*", "g*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gens
+}
+
+// TestIndexBehindItsStore: a store restored from an older copy, or a new
+// one, while the index stays, makes the index rebuild rather than serve
+// events the store no longer has.
+func TestIndexBehindItsStore(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	dir := t.TempDir()
+	src := &store{graph: identity.NewGraph()}
+	x := open(t, dir, src, 10)
+	src.write(t, x, randomEvents(rng, 120)...)
+	x.Close()
+
+	restored := &store{graph: identity.NewGraph()}
+	x = open(t, dir, restored, 10)
+	defer x.Close()
+	restored.write(t, x, randomEvents(rng, 15)...)
+	if got, want := hits(t, x), hits(t, &report.Reference{Events: restored.events, PersonOf: restored.graph.Person}); got != want {
+		t.Fatalf("after the store went back:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestMergesWhenWorthIt: an idle project merges a memtable of a hundredth
+// of its generation, not a handful of events; close leaves a small memtable
+// for the next start to read back.
+func TestMergesWhenWorthIt(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	dir := t.TempDir()
+	src := &store{graph: identity.NewGraph()}
+	x := open(t, dir, src, 50)
+	src.write(t, x, randomEvents(rng, 400)...)
+	x.Close()
+	before := generations(t, dir)
+	x = open(t, dir, src, 50)
+	src.write(t, x, randomEvents(rng, 1)...) // under a hundredth of the rows
+	x.mu.Lock()
+	for _, p := range x.projects {
+		p.touched = p.touched.Add(-time.Minute) // idle for long enough
+	}
+	x.mu.Unlock()
+	time.Sleep(1500 * time.Millisecond) // the idle merger looks every second
+	x.Close()
+	if after := generations(t, dir); !slices.Equal(after, before) {
+		t.Errorf("one event rewrote the generation: %v, then %v", before, after)
+	}
+	x = open(t, dir, src, 50)
+	defer x.Close()
+	if got, want := hits(t, x), hits(t, &report.Reference{Events: src.events, PersonOf: src.graph.Person}); got != want {
+		t.Fatalf("after the restart:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestFailedMergeWaits: a merge that fails leaves reports right, from the
+// memtable, and the next one waits instead of retrying at once.
+func TestFailedMergeWaits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	dir := t.TempDir()
+	src := &store{graph: identity.NewGraph()}
+	x := open(t, dir, src, 1_000_000)
+	defer x.Close()
+	src.write(t, x, randomEvents(rng, 50)...)
+	x.mu.Lock()
+	p := x.projects["p"]
+	blocked := filepath.Join(p.dir, generationDir(p.gen+1))
+	x.mu.Unlock()
+	// A file where the next generation's directory goes fails the merge.
+	if err := os.WriteFile(blocked, nil, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	x.mu.Lock()
+	snap := p.snapshotForMerge()
+	x.mu.Unlock()
+	if _, err := snap.build(); err == nil {
+		t.Skip("a file does not block a directory here")
+	}
+	x.mu.Lock()
+	x.mergeEvery = 10
+	x.mu.Unlock()
+	src.write(t, x, randomEvents(rng, 20)...) // starts a merge, which fails
+	waitForMerges(x)
+	x.mu.Lock()
+	retryAt, merging := p.retryAt, p.merging
+	x.mu.Unlock()
+	if merging || !retryAt.After(time.Now()) {
+		t.Fatalf("after a failed merge: merging %v, retry at %v; want a wait", merging, retryAt)
+	}
+	if got, want := hits(t, x), hits(t, &report.Reference{Events: src.events, PersonOf: src.graph.Person}); got != want {
+		t.Fatalf("after a failed merge:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestReportsDuringMerges runs reports while commits start merges that
+// retire the generations the reports read.
+func TestReportsDuringMerges(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	dir := t.TempDir()
+	src := &store{graph: identity.NewGraph()}
+	x := open(t, dir, src, 23)
+	defer x.Close()
+	x.chunkPersons, x.parallelPersons = 2, 0
+	events := randomEvents(rng, 1500)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				err := x.HitsPartitioned(context.Background(), query, func(int, *report.Person) error { return nil })
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	for len(events) > 0 {
+		n := min(len(events), 1+rng.IntN(30))
+		src.write(t, x, events[:n]...)
+		events = events[n:]
+	}
+	close(done)
+	wg.Wait()
+	waitForMerges(x)
+	if got, want := hits(t, x), hits(t, &report.Reference{Events: src.events, PersonOf: src.graph.Person}); got != want {
+		t.Fatalf("after the merges:\n got %s\nwant %s", got, want)
+	}
+}
+
+// waitForMerges waits until no project merges; x.merges also counts the
+// idle merger, which runs until Close.
+func waitForMerges(x *Index) {
+	for {
+		x.mu.Lock()
+		merging := false
+		for _, p := range x.projects {
+			merging = merging || p.merging
+		}
+		x.mu.Unlock()
+		if !merging {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

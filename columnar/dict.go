@@ -2,12 +2,13 @@ package columnar
 
 import (
 	"fmt"
+	"strings"
 	"unsafe"
 )
 
 // A dict gives the strings behind a column's codes. Code 0 is "", the value
 // of a field that is not set, in every dict; other codes are distinct
-// strings in the order they were first seen. A dict of a segment may hold a
+// strings in the order they were first seen. A dict of a generation may hold a
 // string twice, under two codes (see dedupLimit): readers evaluate
 // conditions per code and compare strings, never codes, across parts.
 type dict interface {
@@ -15,9 +16,9 @@ type dict interface {
 	at(code uint32) string
 }
 
-// frozenDict is a dict in a segment file: the count n, n+1 offsets, then
+// frozenDict is a dict in a generation file: the count n, n+1 offsets, then
 // the strings' bytes. Its strings point into the mapping: valid while the
-// segment is open, so callers copy what they keep.
+// generation is open, so callers copy what they keep.
 type frozenDict struct {
 	offsets []uint32
 	data    []byte
@@ -73,17 +74,10 @@ func (d *growingDict) code(s string) uint32 {
 		return c
 	}
 	c := uint32(len(d.strs))
-	s = clone(s)
+	s = strings.Clone(s)
 	d.strs = append(d.strs, s)
 	d.index[s] = c
 	return c
-}
-
-func clone(s string) string {
-	if s == "" {
-		return ""
-	}
-	return string([]byte(s))
 }
 
 // writeDict writes the strings of a dict file.

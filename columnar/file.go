@@ -11,7 +11,7 @@ import (
 
 // A column file holds one fixed-width value a row, little-endian, which is
 // how the machine's memory holds it: a mapping of the file is the column.
-// Files are written whole and never changed; a segment's files are mapped
+// Files are written whole and never changed; a generation's files are mapped
 // read-only for as long as a report may read them.
 
 func init() {
@@ -114,4 +114,4 @@ func (m mapped) close() error {
 	return unmapFile(m.data)
 }
 
-var errCorrupt = errors.New("columnar: segment file is damaged")
+var errCorrupt = errors.New("columnar: generation file is damaged")

@@ -4,8 +4,8 @@ import (
 	"github.com/waymark-analytics/waymark/report"
 )
 
-// memtable holds a project's events stored after its segment was built, in
-// storage order, until a merge writes them into the next segment. It only
+// memtable holds a project's events stored after its generation was built, in
+// storage order, until a merge writes them into the next generation. It only
 // grows; readers see the rows and dict entries that existed when they took
 // their snapshot, which appends after that never change.
 type memtable struct {
@@ -13,12 +13,12 @@ type memtable struct {
 	dicts   []*growingDict
 	dids    *growingDict
 	objects [objectCount]struct{ keys, vals *growingDict }
-	// segPerson[d] is the person that distinct id d has in the segment the
-	// memtable sits on, or -1 when the segment does not have it.
-	segPerson []int32
+	// basePerson[d] is the person that distinct id d has in the generation the
+	// memtable sits on, or -1 when the generation does not have it.
+	basePerson []int32
 }
 
-func newMemtable(seg *segment) *memtable {
+func newMemtable(base *generation) *memtable {
 	m := &memtable{dids: newGrowingDict()}
 	m.part.codes = make([][]uint32, len(fields))
 	for range fields {
@@ -31,18 +31,18 @@ func newMemtable(seg *segment) *memtable {
 		m.objects[o].keys, m.objects[o].vals = newGrowingDict(), newGrowingDict()
 		m.part.objects[o] = members{off: []uint32{0}, keys: m.objects[o].keys, vals: m.objects[o].vals}
 	}
-	m.segPerson = []int32{seg.personOfDistinct("")}
+	m.basePerson = []int32{base.personOfDistinct("")}
 	return m
 }
 
-// add appends a committed event; seg is the segment the memtable sits on.
-func (m *memtable) add(seg *segment, c *Committed) {
+// add appends a committed event; base is the generation the memtable sits on.
+func (m *memtable) add(base *generation, c *Committed) {
 	e := c.Event
 	revenue := noRevenue
 	if e.Revenue != nil {
 		revenue = e.Revenue.Amount
 	}
-	m.appendRow(seg, c.Seq, e.Timestamp.UnixMicro(), e.DistinctID(), typeCode(e.Type), revenue)
+	m.appendRow(base, c.Seq, e.Timestamp.UnixMicro(), e.DistinctID(), typeCode(e.Type), revenue)
 	for i, f := range fields {
 		m.codes[i] = append(m.codes[i], m.dicts[i].code(report.Columns[f](e)))
 	}
@@ -56,8 +56,8 @@ func (m *memtable) add(seg *segment, c *Committed) {
 
 // addRow appends row r of another part, such as the memtable a merge
 // replaced.
-func (m *memtable) addRow(seg *segment, from *part, r int) {
-	m.appendRow(seg, from.seq[r], from.time[r], from.dids.at(from.did[r]), from.typ[r], from.revenue[r])
+func (m *memtable) addRow(base *generation, from *part, r int) {
+	m.appendRow(base, from.seq[r], from.time[r], from.dids.at(from.did[r]), from.typ[r], from.revenue[r])
 	for i := range fields {
 		m.codes[i] = append(m.codes[i], m.dicts[i].code(from.dicts[i].at(from.codes[i][r])))
 	}
@@ -70,12 +70,12 @@ func (m *memtable) addRow(seg *segment, from *part, r int) {
 	}
 }
 
-func (m *memtable) appendRow(seg *segment, seq, time int64, distinctID string, typ uint8, revenue float64) {
+func (m *memtable) appendRow(base *generation, seq, time int64, distinctID string, typ uint8, revenue float64) {
 	m.time = append(m.time, time)
 	m.seq = append(m.seq, seq)
 	did := m.dids.code(distinctID)
-	if int(did) == len(m.segPerson) {
-		m.segPerson = append(m.segPerson, seg.personOfDistinct(distinctID))
+	if int(did) == len(m.basePerson) {
+		m.basePerson = append(m.basePerson, base.personOfDistinct(distinctID))
 	}
 	m.did = append(m.did, did)
 	m.typ = append(m.typ, typ)

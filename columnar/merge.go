@@ -14,9 +14,9 @@ import (
 // the dict it extends. Larger dicts (URLs, property values) take new
 // strings without looking, so that a merge never builds a map of millions
 // of strings; a string may then have two codes, which readers allow.
-const dedupLimit = 1 << 16
+const dedupLimit = 1 << 20
 
-// ref is one row of a merge's input: a segment row, or a memtable row when
+// ref is one row of a merge's input: a generation row, or a memtable row when
 // mem is set.
 type ref struct {
 	row int
@@ -30,25 +30,25 @@ type merged struct {
 	refs []ref
 }
 
-// routing is where the rows of a segment and a memtable snapshot belong
-// now that identities may have moved since the segment was built: the
-// segment's persons that keep exactly their rows (runs), and every other
+// routing is where the rows of a generation and a memtable snapshot belong
+// now that identities may have moved since the generation was built: the
+// generation's persons that keep exactly their rows (runs), and every other
 // person with their rows (dirty), sorted by time and storage order.
 type routing struct {
-	expand map[int]bool // segment persons whose rows are in dirty
+	expand map[int]bool // generation persons whose rows are in dirty
 	dirty  []merged     // sorted by id
 }
 
-// route computes the routing of seg and mem. memPerson[d] is the person of
-// mem's distinct id d in seg (-1: not there); moved holds the distinct ids
-// whose person differs from seg's, with the person they resolve to now.
-func route(seg *segment, mem *part, memPerson []int32, moved map[string]string) routing {
-	changed := map[uint32]string{} // segment distinct ids that moved
+// route computes the routing of base and mem. memPerson[d] is the person of
+// mem's distinct id d in base (-1: not there); moved holds the distinct ids
+// whose person differs from base's, with the person they resolve to now.
+func route(base *generation, mem *part, memPerson []int32, moved map[string]string) routing {
+	changed := map[uint32]string{} // generation distinct ids that moved
 	expand := map[int]bool{}
 	for did, person := range moved {
-		if c, ok := seg.distinctCode(did); ok && seg.persons[seg.didPerson[c]] != person {
+		if c, ok := base.distinctCode(did); ok && base.persons[base.didPerson[c]] != person {
 			changed[c] = person
-			expand[int(seg.didPerson[c])] = true
+			expand[int(base.didPerson[c])] = true
 		}
 	}
 	memDid := make([]string, mem.dids.len()) // the person of each of mem's ids
@@ -58,7 +58,7 @@ func route(seg *segment, mem *part, memPerson []int32, moved map[string]string) 
 		case ok:
 			memDid[d] = person
 		case memPerson[d] >= 0:
-			memDid[d] = seg.persons[memPerson[d]]
+			memDid[d] = base.persons[memPerson[d]]
 		default:
 			memDid[d] = id
 		}
@@ -72,16 +72,16 @@ func route(seg *segment, mem *part, memPerson []int32, moved map[string]string) 
 		gains[memDid[mem.did[r]]] = true
 	}
 	for person := range gains {
-		if p, ok := seg.personIndex(person); ok {
+		if p, ok := base.personIndex(person); ok {
 			expand[p] = true
 		}
 	}
 	byPerson := map[string][]ref{}
 	for p := range expand {
-		for r := int(seg.personStart[p]); r < int(seg.personStart[p+1]); r++ {
-			person, ok := changed[seg.did[r]]
+		for r := int(base.personStart[p]); r < int(base.personStart[p+1]); r++ {
+			person, ok := changed[base.did[r]]
 			if !ok {
-				person = seg.persons[p]
+				person = base.persons[p]
 			}
 			byPerson[person] = append(byPerson[person], ref{row: r})
 		}
@@ -94,7 +94,7 @@ func route(seg *segment, mem *part, memPerson []int32, moved map[string]string) 
 		if r.mem {
 			return mem.time[r.row], mem.seq[r.row]
 		}
-		return seg.time[r.row], seg.seq[r.row]
+		return base.time[r.row], base.seq[r.row]
 	}
 	rt := routing{expand: expand}
 	for id, refs := range byPerson {
@@ -109,27 +109,27 @@ func route(seg *segment, mem *part, memPerson []int32, moved map[string]string) 
 	return rt
 }
 
-// merge writes into dir the segment that follows seg: its rows and those of
+// merge writes into dir the generation that follows base: its rows and those of
 // the memtable snapshot mem, routed as route says.
-func merge(dir string, seg *segment, mem *part, memPerson []int32, moved map[string]string, maxSeq int64) error {
+func merge(dir string, base *generation, mem *part, memPerson []int32, moved map[string]string, maxSeq int64) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	rt := route(seg, mem, memPerson, moved)
-	w, err := newSegmentWriter(dir, seg, mem)
+	rt := route(base, mem, memPerson, moved)
+	w, err := newGenerationWriter(dir, base, mem)
 	if err != nil {
 		return err
 	}
-	// The segment's clean persons and the dirty ones, both sorted by id.
+	// The generation's clean persons and the dirty ones, both sorted by id.
 	p, d := 0, 0
-	for p < len(seg.persons) || d < len(rt.dirty) {
-		if p < len(seg.persons) && rt.expand[p] {
+	for p < len(base.persons) || d < len(rt.dirty) {
+		if p < len(base.persons) && rt.expand[p] {
 			p++
 			continue
 		}
-		if d == len(rt.dirty) || (p < len(seg.persons) && seg.persons[p] < rt.dirty[d].id) {
-			w.person(seg.persons[p])
-			w.run(int(seg.personStart[p]), int(seg.personStart[p+1]))
+		if d == len(rt.dirty) || (p < len(base.persons) && base.persons[p] < rt.dirty[d].id) {
+			w.person(base.persons[p])
+			w.run(int(base.personStart[p]), int(base.personStart[p+1]))
 			p++
 			continue
 		}
@@ -139,15 +139,15 @@ func merge(dir string, seg *segment, mem *part, memPerson []int32, moved map[str
 		}
 		d++
 	}
-	return w.finish(seg.meta.Project, maxSeq)
+	return w.finish(base.meta.Project, maxSeq)
 }
 
-// segmentWriter writes a segment's files: rows of the segment it follows,
+// generationWriter writes a generation's files: rows of the generation it follows,
 // whose codes stay as they are, and memtable rows, whose codes it maps.
-type segmentWriter struct {
-	dir string
-	seg *segment
-	mem *part
+type generationWriter struct {
+	dir  string
+	base *generation
+	mem  *part
 
 	time, seq, did, typ, revenue, personStart *fileWriter
 	codes                                     []*fileWriter
@@ -166,7 +166,7 @@ type segmentWriter struct {
 	err       error
 }
 
-// dictMerge is an output dict: the segment's dict and what the memtable adds.
+// dictMerge is an output dict: the generation's dict and what the memtable adds.
 type dictMerge struct {
 	base  dict
 	added []string
@@ -217,8 +217,8 @@ func (d *dictMerge) write(path string) error {
 	}, d.len())
 }
 
-func newSegmentWriter(dir string, seg *segment, mem *part) (*segmentWriter, error) {
-	w := &segmentWriter{dir: dir, seg: seg, mem: mem}
+func newGenerationWriter(dir string, base *generation, mem *part) (*generationWriter, error) {
+	w := &generationWriter{dir: dir, base: base, mem: mem}
 	create := func(name string) *fileWriter {
 		if w.err != nil {
 			return nil
@@ -236,14 +236,14 @@ func newSegmentWriter(dir string, seg *segment, mem *part) (*segmentWriter, erro
 	w.codes = make([]*fileWriter, len(fields))
 	for f := range fields {
 		w.codes[f] = create(fieldFile(f) + ".u32")
-		w.fields[f] = mergeDicts(seg.dicts[f], mem.dicts[f], nil)
+		w.fields[f] = mergeDicts(base.dicts[f], mem.dicts[f], nil)
 	}
-	w.dids = mergeDicts(seg.dids, mem.dids, seg.distinctCode)
+	w.dids = mergeDicts(base.dids, mem.dids, base.distinctCode)
 	for o := range w.objects {
 		ow := &w.objects[o]
 		ow.off, ow.key, ow.val = create(objectFile(o, "off.u32")), create(objectFile(o, "key.u32")), create(objectFile(o, "val.u32"))
-		ow.keys = mergeDicts(seg.objects[o].keys, mem.objects[o].keys, nil)
-		ow.vals = mergeDicts(seg.objects[o].vals, mem.objects[o].vals, nil)
+		ow.keys = mergeDicts(base.objects[o].keys, mem.objects[o].keys, nil)
+		ow.vals = mergeDicts(base.objects[o].vals, mem.objects[o].vals, nil)
 		if ow.off != nil {
 			put(ow.off, uint32(0))
 		}
@@ -256,14 +256,14 @@ func newSegmentWriter(dir string, seg *segment, mem *part) (*segmentWriter, erro
 	return w, nil
 }
 
-func (w *segmentWriter) person(id string) {
+func (w *generationWriter) person(id string) {
 	put(w.personStart, w.rows)
 	w.persons = append(w.persons, id)
 }
 
-// run writes the segment's rows lo to hi as they are.
-func (w *segmentWriter) run(lo, hi int) {
-	s := w.seg
+// run writes the generation's rows lo to hi as they are.
+func (w *generationWriter) run(lo, hi int) {
+	s := w.base
 	put(w.time, s.time[lo:hi]...)
 	put(w.seq, s.seq[lo:hi]...)
 	put(w.typ, s.typ[lo:hi]...)
@@ -289,8 +289,8 @@ func (w *segmentWriter) run(lo, hi int) {
 	w.rows += uint32(hi - lo)
 }
 
-// row writes one row of the segment or the memtable.
-func (w *segmentWriter) row(r ref) {
+// row writes one row of the generation or the memtable.
+func (w *generationWriter) row(r ref) {
 	if !r.mem {
 		w.run(r.row, r.row+1)
 		return
@@ -319,7 +319,7 @@ func (w *segmentWriter) row(r ref) {
 }
 
 // finish writes the dicts, the person and distinct id tables and meta.json.
-func (w *segmentWriter) finish(project string, maxSeq int64) error {
+func (w *generationWriter) finish(project string, maxSeq int64) error {
 	put(w.personStart, w.rows)
 	for _, f := range w.files {
 		if err := f.close(); err != nil && w.err == nil {
@@ -347,9 +347,9 @@ func (w *segmentWriter) finish(project string, maxSeq int64) error {
 			func() error { return w.objects[o].keys.write(filepath.Join(w.dir, objectFile(o, "keys.dict"))) },
 			func() error { return w.objects[o].vals.write(filepath.Join(w.dir, objectFile(o, "vals.dict"))) })
 	}
-	// meta.json comes last: a segment without it is one a crash cut short.
+	// meta.json comes last: a generation without it is one a crash cut short.
 	steps = append(steps, func() error {
-		meta, _ := json.Marshal(segmentMeta{Format: format, Project: project, MaxSeq: maxSeq, Rows: int(w.rows), Persons: len(w.persons)})
+		meta, _ := json.Marshal(generationMeta{Format: format, Project: project, MaxSeq: maxSeq, Rows: int(w.rows), Persons: len(w.persons)})
 		f, err := createFile(filepath.Join(w.dir, "meta.json"))
 		if err != nil {
 			return err
@@ -360,13 +360,13 @@ func (w *segmentWriter) finish(project string, maxSeq int64) error {
 	for _, step := range steps {
 		if err := step(); err != nil {
 			w.abort()
-			return fmt.Errorf("write segment: %w", err)
+			return fmt.Errorf("write generation: %w", err)
 		}
 	}
 	return nil
 }
 
-func (w *segmentWriter) abort() {
+func (w *generationWriter) abort() {
 	for _, f := range w.files {
 		f.close()
 	}
@@ -382,18 +382,18 @@ func writeColumn[T fixed](path string, values []T) error {
 	return f.close()
 }
 
-// didOrder sorts the output's distinct ids: the segment's are sorted
+// didOrder sorts the output's distinct ids: the generation's are sorted
 // already, so only the added ones need sorting before the two merge.
-func (w *segmentWriter) didOrder() []uint32 {
-	n := w.seg.dids.len()
+func (w *generationWriter) didOrder() []uint32 {
+	n := w.base.dids.len()
 	added := make([]uint32, len(w.dids.added))
 	for i := range added {
 		added[i] = uint32(n + i)
 	}
 	slices.SortFunc(added, func(a, b uint32) int { return strings.Compare(w.dids.at(a), w.dids.at(b)) })
 	order := make([]uint32, 0, w.dids.len())
-	base := w.seg.didOrder
-	if len(base) < n { // the empty segment has no order of its ""
+	base := w.base.didOrder
+	if len(base) < n { // the empty generation has no order of its ""
 		base = []uint32{0}
 	}
 	i, j := 0, 0

@@ -48,7 +48,7 @@ const (
 
 var objectNames = [objectCount]string{"properties", "traits"}
 
-// part is rows of one project with their columns: a segment's, mapped from
+// part is rows of one project with their columns: a generation's, mapped from
 // its files, or the memtable's, in memory. Row r of every column is the
 // same event.
 type part struct {

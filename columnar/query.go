@@ -3,13 +3,16 @@ package columnar
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/report"
+	"github.com/waymark-analytics/waymark/storage"
 )
 
 // compiled is a report.Query as tests on codes: conditions on a column are
@@ -71,10 +74,10 @@ const (
 func compile(q report.Query) *compiled {
 	c := &compiled{q: q, from: -1 << 63, to: 1<<63 - 1, typeBits: make([]uint64, len(types))}
 	if !q.From.IsZero() {
-		c.from = ceilMicro(q.From)
+		c.from = storage.CeilMicro(q.From).UnixMicro()
 	}
 	if !q.To.IsZero() {
-		c.to = ceilMicro(q.To)
+		c.to = storage.CeilMicro(q.To).UnixMicro()
 	}
 	c.personFields = q.PersonFields()
 	for _, f := range c.personFields {
@@ -147,14 +150,6 @@ func objectIndex(name string) int {
 		return traits
 	}
 	return properties
-}
-
-func ceilMicro(t time.Time) int64 {
-	u := t.UnixMicro()
-	if time.UnixMicro(u).Before(t) {
-		u++
-	}
-	return u
 }
 
 // partPlan is a compiled query over one part: lookup tables by code.
@@ -263,13 +258,15 @@ func (pp *partPlan) memberMask(r int, m uint64) uint64 {
 		if k := pp.memberKeys[i]; k >= 0 {
 			code, set = p.objects[mt.object].lookup(r, uint32(k))
 		}
-		holds, seen := pp.memberSeen[i][code]
-		if !seen || !set {
+		var holds bool
+		if !set {
+			holds = mt.cond.Op.Negative() // as HoldsValue has it for a value not set
+		} else if seen, ok := pp.memberSeen[i][code]; ok {
+			holds = seen
+		} else {
 			v := p.objects[mt.object].vals.at(code)
-			holds = mt.cond.HoldsValue(v, set && v != "")
-			if set {
-				pp.memberSeen[i][code] = holds
-			}
+			holds = mt.cond.HoldsValue(v, v != "")
+			pp.memberSeen[i][code] = holds
 		}
 		if !holds {
 			m &^= mt.bit
@@ -299,7 +296,7 @@ func (pp *partPlan) value(r int) string {
 	}
 	v, ok := pp.values[code]
 	if !ok {
-		v = clone(d.at(code))
+		v = strings.Clone(d.at(code))
 		pp.values[code] = v
 	}
 	return v
@@ -360,7 +357,7 @@ func (pr *personRows) see(pp *partPlan, r int) {
 		if code, ok := m.lookup(r, uint32(k)); ok {
 			f := report.Field("person." + key)
 			if v := m.vals.at(code); v != "" {
-				pr.profile[f] = clone(v)
+				pr.profile[f] = strings.Clone(v)
 			} else {
 				delete(pr.profile, f)
 			}
@@ -387,7 +384,7 @@ func (pr *personRows) endProfile() {
 	if pp := pr.touch; pp != nil {
 		var v [7]string
 		for i, f := range acquisitionColumns {
-			v[i] = clone(pp.p.dicts[f].at(pp.p.codes[f][pr.touchRow]))
+			v[i] = strings.Clone(pp.p.dicts[f].at(pp.p.codes[f][pr.touchRow]))
 		}
 		a.Channel, a.UTMSource, a.UTMMedium, a.UTMCampaign, a.UTMContent, a.ReferrerHost, a.LandingPage = v[0], v[1], v[2], v[3], v[4], v[5], v[6]
 	}
@@ -472,20 +469,22 @@ func (pp *partPlan) oneColumn() (oneColumn, bool) {
 	return oneColumn{codes: pp.p.codes[l.test.field], bits: l.bits}, true
 }
 
-// view is what one report reads of a project: its segment, a snapshot of
+// view is what one report reads of a project: its generation, a snapshot of
 // its memtable and where their rows belong.
 type view struct {
-	seg *segment
-	mem *part
-	rt  *routing
+	base *generation
+	mem  *part
+	rt   *routing
 }
 
 // hits passes every person of the view to fn(worker, p), workers scanning
 // chunks of persons at once, worker 0 also the persons of several places.
-func (v *view) hits(ctx context.Context, q report.Query, workers int, fn func(worker int, p *report.Person) error) error {
+// A generation whose codes are out of range, which only damage makes,
+// fails the report with errCorrupt rather than the process.
+func (v *view) hits(ctx context.Context, q report.Query, workers, chunk, parallelFrom int, fn func(worker int, p *report.Person) error) error {
 	c := compile(q)
-	seg := v.seg
-	if len(seg.persons) < parallelPersons {
+	base := v.base
+	if len(base.persons) < parallelFrom {
 		workers = 1
 	}
 	var next atomic.Int64
@@ -495,17 +494,21 @@ func (v *view) hits(ctx context.Context, q report.Query, workers int, fn func(wo
 	errs := make([]error, workers)
 	for w := range workers {
 		wg.Go(func() {
+			bp := c.on(&base.part) // lookup tables fill as the worker goes
 			emit := func(p *report.Person) error { return fn(w, p) }
-			for {
-				lo := int(next.Add(int64(chunkPersons))) - chunkPersons
-				if lo >= len(seg.persons) || ctx.Err() != nil {
-					return
+			errs[w] = safely(func() error {
+				for {
+					lo := int(next.Add(int64(chunk))) - chunk
+					if lo >= len(base.persons) || ctx.Err() != nil {
+						return nil
+					}
+					if err := v.scan(ctx, c, bp, lo, min(lo+chunk, len(base.persons)), emit); err != nil {
+						return err
+					}
 				}
-				if err := v.scan(ctx, c, lo, min(lo+chunkPersons, len(seg.persons)), emit); err != nil {
-					errs[w] = err
-					cancel()
-					return
-				}
+			})
+			if errs[w] != nil {
+				cancel()
 			}
 		})
 	}
@@ -513,26 +516,29 @@ func (v *view) hits(ctx context.Context, q report.Query, workers int, fn func(wo
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	if err := v.scanDirty(c, func(p *report.Person) error { return fn(0, p) }); err != nil {
+	if err := safely(func() error { return v.scanDirty(c, func(p *report.Person) error { return fn(0, p) }) }); err != nil {
 		return err
 	}
 	return ctx.Err()
 }
 
-// Persons are scanned in chunks by up to maxWorkers goroutines, when there
-// are enough of them. Tests make the chunks small.
-var (
-	chunkPersons    = 8192
-	parallelPersons = 4 * chunkPersons
-)
-
 const maxWorkers = 8
 
-// scan passes to fn the segment's persons lo to hi whose rows no identity
+// safely runs scan, turning the panic of an index out of range, which only
+// a damaged generation causes, into errCorrupt.
+func safely(scan func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", errCorrupt, r)
+		}
+	}()
+	return scan()
+}
+
+// scan passes to fn the generation's persons lo to hi whose rows no identity
 // change or memtable row touches.
-func (v *view) scan(ctx context.Context, c *compiled, lo, hi int, fn func(*report.Person) error) error {
-	seg := v.seg
-	sp := c.on(&seg.part)
+func (v *view) scan(ctx context.Context, c *compiled, sp *partPlan, lo, hi int, fn func(*report.Person) error) error {
+	base := v.base
 	needAll := len(c.personFields) > 0
 	pr := newPersonRows(c)
 	one, fast := sp.oneColumn()
@@ -545,38 +551,38 @@ func (v *view) scan(ctx context.Context, c *compiled, lo, hi int, fn func(*repor
 		if v.rt.expand[p] {
 			continue
 		}
-		first, end := int(seg.personStart[p]), int(seg.personStart[p+1])
+		first, end := int(base.personStart[p]), int(base.personStart[p+1])
 		a, b := first, end
 		if bounded {
-			a, b = first+firstAtOrAfter(seg.time[first:end], c.from), first+firstAtOrAfter(seg.time[first:end], c.to)
+			a, b = first+firstAtOrAfter(base.time[first:end], c.from), first+firstAtOrAfter(base.time[first:end], c.to)
 		}
 		if a == b {
 			continue
 		}
-		pr.start(seg.persons[p])
+		pr.start(base.persons[p])
 		switch {
 		case !fast:
 			for r := a; r < b; r++ {
-				pr.hit(sp, r, seg.time[r], r-first)
+				pr.hit(sp, r, base.time[r], r-first)
 			}
 		case one.codes == nil:
 			for r := a; r < b; r++ {
-				m := c.typeBits[seg.typ[r]]
+				m := c.typeBits[base.typ[r]]
 				if m&c.memberBits != 0 {
 					m = sp.memberMask(r, m)
 				}
 				if m != 0 || all {
-					pr.add(sp, r, m, seg.time[r], r-first)
+					pr.add(sp, r, m, base.time[r], r-first)
 				}
 			}
 		default:
 			for r := a; r < b; r++ {
-				m := c.typeBits[seg.typ[r]] & one.bits[one.codes[r]]
+				m := c.typeBits[base.typ[r]] & one.bits[one.codes[r]]
 				if m&c.memberBits != 0 {
 					m = sp.memberMask(r, m)
 				}
 				if m != 0 || all {
-					pr.add(sp, r, m, seg.time[r], r-first)
+					pr.add(sp, r, m, base.time[r], r-first)
 				}
 			}
 		}
@@ -601,8 +607,8 @@ func (v *view) scanDirty(c *compiled, fn func(*report.Person) error) error {
 	if len(v.rt.dirty) == 0 {
 		return nil
 	}
-	seg, mem := v.seg, v.mem
-	sp, mp := c.on(&seg.part), c.on(mem)
+	base, mem := v.base, v.mem
+	sp, mp := c.on(&base.part), c.on(mem)
 	needAll := len(c.personFields) > 0
 	pr := newPersonRows(c)
 	for _, d := range v.rt.dirty {
@@ -612,7 +618,7 @@ func (v *view) scanDirty(c *compiled, fn func(*report.Person) error) error {
 			if r.mem {
 				pp, t = mp, mem.time[r.row]
 			} else {
-				t = seg.time[r.row]
+				t = base.time[r.row]
 			}
 			if t >= c.from && t < c.to {
 				pr.hit(pp, r.row, t, i)

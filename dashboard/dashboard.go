@@ -33,6 +33,8 @@ var pages = []page{
 	{Pattern: "/journeys", Name: "journeys", Title: "Journey maps", Nav: "Journeys", Section: "/journeys"},
 	{Pattern: "/journeys/{id}", Name: "journey", Title: "Journey map", Section: "/journeys"},
 	{Pattern: "/funnels", Name: "funnels", Title: "Funnels", Nav: "Funnels", Section: "/funnels"},
+	{Pattern: "/paths", Name: "paths", Title: "Paths", Nav: "Paths", Section: "/paths"},
+	{Pattern: "/attribution", Name: "attribution", Title: "Attribution", Nav: "Attribution", Section: "/attribution"},
 	{Pattern: "/people", Name: "people", Title: "People", Nav: "People", Section: "/people"},
 	{Pattern: "/people/{id}", Name: "person", Title: "Person", Section: "/people"},
 	{Pattern: "/events", Name: "events", Title: "Events", Nav: "Events", Section: "/events"},

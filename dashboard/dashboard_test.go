@@ -69,7 +69,7 @@ func TestPagesRender(t *testing.T) {
 	d := newDashboard(t)
 	h := serve(d, hostile)
 	paths := map[string]string{
-		"/": "overview", "/journeys": "journeys", "/journeys/lead-nurturing": "journey", "/funnels": "funnels",
+		"/": "overview", "/journeys": "journeys", "/journeys/lead-nurturing": "journey", "/funnels": "funnels", "/paths": "paths", "/attribution": "attribution",
 		"/people": "people", "/people/%3Cimg%20src%3Dx%3E": "person", "/events": "events",
 	}
 	if len(paths) != len(pages) {

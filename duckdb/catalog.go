@@ -209,7 +209,7 @@ func (s *Store) FieldValues(ctx context.Context, projectID string, q report.Valu
 		return nil, err
 	}
 	if q.Field.OfPerson() {
-		return personValues(ctx, s.index, projectID, q)
+		return personValues(ctx, s, projectID, q)
 	}
 	if err := s.requires(membersVersion); err != nil {
 		return nil, err

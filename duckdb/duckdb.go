@@ -69,7 +69,9 @@ type Store struct {
 	// opened read-only may be older than this binary.
 	schema int
 
-	index *columnar.Index // what reports read
+	opts    Options
+	indexMu sync.Mutex
+	index   *columnar.Index // what reports read; see reports
 }
 
 // Open opens or creates the database file at path and brings its schema up to
@@ -86,7 +88,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{db: sql.OpenDB(connector), path: path}
+	s := &Store{db: sql.OpenDB(connector), path: path, opts: opts}
 	if !opts.ReadOnly {
 		err = s.init(ctx)
 	}
@@ -97,9 +99,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.db.Close()
 		return nil, err
 	}
-	if err := s.openIndex(ctx, path, opts); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("open report index: %w", err)
+	if !opts.ReadOnly {
+		if _, err := s.reports(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -142,9 +146,11 @@ func (s *Store) Close() error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	var errs []error
+	s.indexMu.Lock()
 	if s.index != nil {
 		errs = append(errs, s.index.Close())
 	}
+	s.indexMu.Unlock()
 	if s.appender != nil {
 		errs = append(errs, s.appender.Close())
 	}

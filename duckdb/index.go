@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -10,36 +11,60 @@ import (
 	"github.com/waymark-analytics/waymark/storage"
 )
 
-var _ columnar.Source = (*Store)(nil)
+var _ columnar.Origin = (*Store)(nil)
 
 // openIndex opens the report index beside the database file, catching up
 // with what the database holds beyond it.
-func (s *Store) openIndex(ctx context.Context, path string, opts Options) error {
+func (s *Store) openIndex(ctx context.Context) (*columnar.Index, error) {
 	projects, err := s.Projects(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ids := make([]string, len(projects))
 	for i, p := range projects {
 		ids[i] = p.ID
 	}
-	s.index, err = columnar.Open(ctx, path+".index", s, ids, columnar.Options{ReadOnly: opts.ReadOnly, MergeRows: opts.IndexMergeRows})
-	return err
+	return columnar.Open(ctx, s.path+".index", s, ids, columnar.Options{ReadOnly: s.opts.ReadOnly, MergeRows: s.opts.IndexMergeRows})
+}
+
+// reports returns the report index. A writable store opens it with the
+// database, so that the first report finds it ready; a read-only store,
+// which export and other commands open, only when a report needs it,
+// since catching up then happens in memory.
+func (s *Store) reports(ctx context.Context) (*columnar.Index, error) {
+	s.indexMu.Lock()
+	defer s.indexMu.Unlock()
+	if s.index == nil {
+		index, err := s.openIndex(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("open report index: %w", err)
+		}
+		s.index = index
+	}
+	return s.index, nil
 }
 
 var _ report.Partitioned = (*Store)(nil)
 
 // Hits implements report.Source: reports read the index.
 func (s *Store) Hits(ctx context.Context, q report.Query, fn func(p *report.Person) error) error {
-	return s.index.Hits(ctx, q, fn)
+	index, err := s.reports(ctx)
+	if err != nil {
+		return err
+	}
+	return index.Hits(ctx, q, fn)
 }
 
 // Workers implements report.Partitioned.
-func (s *Store) Workers() int { return s.index.Workers() }
+func (s *Store) Workers() int { return columnar.Workers() }
 
 // HitsPartitioned implements report.Partitioned.
 func (s *Store) HitsPartitioned(ctx context.Context, q report.Query, fn func(worker int, p *report.Person) error) error {
-	return s.index.HitsPartitioned(ctx, q, fn)
+	index, err := s.reports(ctx)
+	if err != nil {
+		return err
+	}
+	return index.HitsPartitioned(ctx, q, fn)
 }
 
 // commitToIndex hands the report index what a commit stored, written in
@@ -84,7 +109,7 @@ func (s *Store) profiles(ctx context.Context, project string, fields []report.Fi
 	profiles := map[string]report.Profile{}
 	for _, f := range fields {
 		q := report.Query{ProjectID: project, Touchpoints: []report.Touchpoint{{}}, Breakdown: f}
-		err := s.index.Hits(ctx, q, func(p *report.Person) error {
+		err := s.Hits(ctx, q, func(p *report.Person) error {
 			if v := p.Hits[0].Value; v != "" {
 				if profiles[p.ID] == nil {
 					profiles[p.ID] = report.Profile{}

@@ -13,21 +13,21 @@ import (
 	"github.com/waymark-analytics/waymark/storage"
 )
 
-// LastSeq implements columnar.Source.
-func (s *Store) LastSeq(ctx context.Context) (int64, error) {
-	var next int64
-	err := s.db.QueryRowContext(ctx, queries.Get("NextSeq")).Scan(&next)
-	return next - 1, err
+// MaxSeq implements columnar.Origin.
+func (s *Store) MaxSeq(ctx context.Context) (int64, error) {
+	var seq int64
+	err := s.db.QueryRowContext(ctx, queries.Get("MaxSeq")).Scan(&seq)
+	return seq, err
 }
 
-// EventsBetween implements columnar.Source.
+// EventsBetween implements columnar.Origin.
 func (s *Store) EventsBetween(ctx context.Context, projectID string, after, through int64, fn func(seq int64, e *waymark.Event) error) error {
 	shape := eventSQL{EventSQL: storage.EventSQL{After: true}, Through: true}
 	args := []any{sql.Named("project", projectID), sql.Named("after", after), sql.Named("through", through)}
 	return s.readEvents(ctx, shape, args, projectID, func(e *report.StoredEvent) error { return fn(e.Seq, &e.Event) })
 }
 
-// MergedIdentities implements columnar.Source.
+// MergedIdentities implements columnar.Origin.
 func (s *Store) MergedIdentities(ctx context.Context, projectID string, fn func(distinctID, personID string) error) error {
 	rows, err := s.db.QueryContext(ctx, queries.Get("MergedIdentities"), projectID)
 	if err != nil {

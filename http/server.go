@@ -37,6 +37,7 @@ type Store interface {
 	Person(ctx context.Context, projectID, distinctID string) (waymark.Person, error)
 	Group(ctx context.Context, projectID, groupID string) (waymark.GroupProfile, error)
 	JourneyStore
+	SpendStore
 }
 
 // Config is what a server is made of.

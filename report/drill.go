@@ -60,12 +60,6 @@ func FunnelPersons(ctx context.Context, src Source, project string, f Funnel, d 
 	if d.Breakdown != nil && f.Breakdown == nil {
 		return nil, invalid("a breakdown value needs a funnel with a breakdown")
 	}
-	if d.Limit <= 0 {
-		d.Limit = DefaultLimit
-	}
-	d.Limit = min(d.Limit, MaxLimit)
-	d.Offset = max(d.Offset, 0)
-
 	q, p, _ := f.query(project)
 	k := d.Step - 1
 	workers, err := eachPerson(ctx, src, q, func() *[]string { return new([]string) }, func(matched *[]string, person *Person) error {
@@ -88,13 +82,23 @@ func FunnelPersons(ctx context.Context, src Source, project string, f Funnel, d 
 	for _, w := range workers {
 		matched = append(matched, *w...)
 	}
-	// Sources pass persons in any order; pages follow the ids'.
-	slices.Sort(matched)
-	page := &PersonsPage{Persons: []string{}, Total: len(matched), Offset: d.Offset, Limit: d.Limit}
-	if d.Offset < len(matched) {
-		page.Persons = append(page.Persons, matched[d.Offset:min(len(matched), d.Offset+d.Limit)]...)
+	return personsPage(matched, d.Offset, d.Limit), nil
+}
+
+// personsPage is the page of persons from offset, at most limit of them
+// (DefaultLimit when 0, at most MaxLimit).
+func personsPage(persons []string, offset, limit int) *PersonsPage {
+	if limit <= 0 {
+		limit = DefaultLimit
 	}
-	return page, nil
+	limit, offset = min(limit, MaxLimit), max(offset, 0)
+	// Sources pass persons in any order; pages follow the ids'.
+	slices.Sort(persons)
+	page := &PersonsPage{Persons: []string{}, Total: len(persons), Offset: offset, Limit: limit}
+	if offset < len(persons) {
+		page.Persons = append(page.Persons, persons[offset:min(len(persons), offset+limit)]...)
+	}
+	return page
 }
 
 // outcome is what the attempt did at step k, or "" when it never got to

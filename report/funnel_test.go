@@ -24,8 +24,9 @@ import (
 //	now 2026-01-10T00:00
 //	event PERSON TIME NAME [key=value ...]   (a track event; keys set properties,
 //	                                         except type=, path=, channel=,
-//	                                         utm_source=, utm_campaign= and
-//	                                         referrer_host=)
+//	                                         utm_source=, utm_campaign=,
+//	                                         utm_content=, referrer_host= and
+//	                                         revenue=)
 //	identify ANONYMOUS USER TIME             (merges ANONYMOUS into USER)
 //	expect PATH JSON                         (PATH into the result's JSON, * maps over arrays)
 //	drill STEP OUTCOME PERSON...             (FunnelPersons; "-" for none)
@@ -211,6 +212,14 @@ func caseEvent(kind string, fields []string, n int) (waymark.Event, error) {
 			e.Campaign.Source = v
 		case "utm_campaign":
 			e.Campaign.Name = v
+		case "utm_content":
+			e.Campaign.Content = v
+		case "revenue":
+			amount, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return e, err
+			}
+			e.Revenue = &waymark.Money{Amount: amount}
 		case "referrer_host":
 			e.Page.ReferrerHost = v
 		default:

@@ -87,6 +87,8 @@ type HitsFunc func(ctx context.Context, q Query, fn func(p *Person) error) error
 type Reference struct {
 	Events   []waymark.Event // in storage order
 	PersonOf func(distinctID string) string
+	// SpendImports are the spend imports, in the order they were made.
+	SpendImports []SpendImport
 }
 
 // Hits implements Source.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"strings"
-	"text/template"
 	"time"
 
 	"github.com/waymark-analytics/waymark"
@@ -29,22 +28,16 @@ type Dialect struct {
 	Mask     string // %s, a sum of touchpoint bits, as an unsigned 64-bit integer
 }
 
-// HitsSQL is what an engine's Hits query template is executed with: a
-// report.Query as expressions that read the fields the query uses, one column
-// each, then the mask and the breakdown value from those columns.
+// HitsSQL is a report.Query in an engine's SQL, for its Hits query: each
+// expression written on the stored columns.
 type HitsSQL struct {
-	Fields []Column // field0, field1, ...: each field's value, '' when not set
-	// Selects is a condition on the stored columns that every row the query
-	// returns meets: it narrows the scan before fields are read.
+	// Selects holds on the rows that may be hits: those where the mask
+	// has a bit set, or every row when AllEvents.
 	Selects   string
 	Mask      string
-	Value     string // the breakdown field's column, or ''
+	Value     string // the breakdown field's value, or ''
 	AllEvents bool   // keep the events that match no touchpoint
-	params    []Param
 }
-
-// Column is an expression and its name.
-type Column struct{ Name, SQL string }
 
 // Param is a named query parameter.
 type Param struct {
@@ -52,50 +45,44 @@ type Param struct {
 	Value any // a string or a []string
 }
 
-// CompileHits validates q and writes it as an engine's SQL: the engine's
-// Hits query template, executed with the HitsSQL of q. The values of the
-// query reach SQL only as the parameters returned; the engine adds project,
-// from and to.
-func CompileHits(q *report.Query, d *Dialect, hitsTemplate *template.Template) (string, []Param, error) {
+// CompileHits validates q and writes it as an engine's SQL. The values of
+// the query reach SQL only as the parameters returned; the engine adds
+// project, from and to.
+func CompileHits(q *report.Query, d *Dialect) (HitsSQL, []Param, error) {
 	if err := q.Validate(); err != nil {
-		return "", nil, err
+		return HitsSQL{}, nil, err
 	}
 	if len(q.PersonFields()) > 0 {
-		return "", nil, fmt.Errorf("a query of events cannot read person fields: split it with report.Query.SplitPersons")
+		return HitsSQL{}, nil, fmt.Errorf("a query of events cannot read person fields: split it with report.Query.SplitPersons")
 	}
-	c := hitsCompiler{d: d, fields: map[report.Field]string{}}
+	c := hitsCompiler{d: d}
 	var bits, selects []string
 	for i, t := range q.Touchpoints {
-		var conditions, stored []string
+		var conditions []string
 		for _, cond := range t.Conditions() {
 			conditions = append(conditions, c.holds(cond))
-			stored = append(stored, c.holdsOnColumns(cond))
 		}
 		bits = append(bits, fmt.Sprintf("CASE WHEN %s THEN %d ELSE 0 END", all(conditions), uint64(1)<<i))
-		selects = append(selects, all(stored))
+		selects = append(selects, all(conditions))
 	}
-	c.sql.Mask = fmt.Sprintf(d.Mask, strings.Join(append([]string{"0"}, bits...), " + "))
-	c.sql.Value = "''"
+	sql := HitsSQL{
+		Mask:      fmt.Sprintf(d.Mask, strings.Join(append([]string{"0"}, bits...), " + ")),
+		Value:     "''",
+		Selects:   "1 = 1",
+		AllEvents: q.AllEvents,
+	}
 	if q.Breakdown != "" {
-		c.sql.Value = c.field(q.Breakdown)
+		sql.Value = c.read(q.Breakdown)
 	}
-	c.sql.Selects = "1 = 1"
 	if !q.AllEvents {
-		c.sql.Selects = "(" + strings.Join(append([]string{"1 = 0"}, selects...), " OR ") + ")"
+		sql.Selects = "(" + strings.Join(append([]string{"1 = 0"}, selects...), " OR ") + ")"
 	}
-	c.sql.AllEvents = q.AllEvents
-	var query strings.Builder
-	if err := hitsTemplate.Execute(&query, c.sql); err != nil {
-		return "", nil, err
-	}
-	return query.String(), c.sql.params, nil
+	return sql, c.params, nil
 }
 
 type hitsCompiler struct {
 	d      *Dialect
-	sql    HitsSQL
-	fields map[report.Field]string // field -> column name
-	inline bool                    // field returns a column's expression
+	params []Param
 }
 
 // all is the conjunction of conditions; with none, it always holds.
@@ -104,14 +91,6 @@ func all(conditions []string) string {
 		return "1 = 1"
 	}
 	return strings.Join(conditions, " AND ")
-}
-
-// holdsOnColumns is holds written on the stored columns themselves rather
-// than on fields of the query.
-func (c *hitsCompiler) holdsOnColumns(cond report.Condition) string {
-	c.inline = true
-	defer func() { c.inline = false }()
-	return c.holds(cond)
 }
 
 // positive is the operator each negative one negates.
@@ -128,7 +107,7 @@ func (c *hitsCompiler) holds(cond report.Condition) string {
 		cond.Op = op
 		return "NOT " + c.holds(cond)
 	}
-	v := c.field(cond.Field)
+	v := c.read(cond.Field)
 	var test string
 	switch cond.Op {
 	case report.Equals:
@@ -148,21 +127,6 @@ func (c *hitsCompiler) holds(cond report.Condition) string {
 	return "(" + v + " <> '' AND " + test + ")"
 }
 
-// field returns the column holding f's value, adding it on first use; or,
-// inline, the expression that reads it from the stored columns.
-func (c *hitsCompiler) field(f report.Field) string {
-	if c.inline {
-		return c.read(f)
-	}
-	if name, ok := c.fields[f]; ok {
-		return name
-	}
-	name := fmt.Sprint("field", len(c.sql.Fields))
-	c.sql.Fields = append(c.sql.Fields, Column{name, c.read(f)})
-	c.fields[f] = name
-	return name
-}
-
 // read is the expression of an event field's value on the stored columns.
 func (c *hitsCompiler) read(f report.Field) string {
 	if _, column := report.Columns[f]; column {
@@ -174,8 +138,8 @@ func (c *hitsCompiler) read(f report.Field) string {
 
 // param binds a value to a new parameter and returns its placeholder.
 func (c *hitsCompiler) param(value any) string {
-	name := fmt.Sprint("p", len(c.sql.params))
-	c.sql.params = append(c.sql.params, Param{name, value})
+	name := fmt.Sprint("p", len(c.params))
+	c.params = append(c.params, Param{name, value})
 	return fmt.Sprintf(c.d.Param, name)
 }
 
@@ -187,37 +151,6 @@ func CeilMicro(t time.Time) time.Time {
 		return c.Add(time.Microsecond)
 	}
 	return t
-}
-
-// StreamHits passes hits that rows return sorted by person to fn, one
-// person at a time, reusing one report.Person. scan reads the current row.
-func StreamHits(rows interface {
-	Next() bool
-	Err() error
-}, scan func(person *string, h *report.Hit) error, fn func(p *report.Person) error) error {
-	var p report.Person
-	var person string
-	for rows.Next() {
-		var h report.Hit
-		if err := scan(&person, &h); err != nil {
-			return err
-		}
-		if person != p.ID && len(p.Hits) > 0 {
-			if err := fn(&p); err != nil {
-				return err
-			}
-			p.Hits = p.Hits[:0]
-		}
-		p.ID = person
-		p.Hits = append(p.Hits, h)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if len(p.Hits) == 0 {
-		return nil
-	}
-	return fn(&p)
 }
 
 // Traits streams the traits objects of a project's identify calls, each with
@@ -308,29 +241,4 @@ func (ps Persons) Profiles(ctx context.Context, project string, fields []report.
 	}
 	maps.DeleteFunc(profiles, func(_ string, p report.Profile) bool { return len(p) == 0 })
 	return profiles, nil
-}
-
-// PersonHits answers q for an engine whose events query reads no person
-// fields: events runs the event part of q (see report.Query.SplitPersons),
-// and persons gives the profiles of the persons, kept in memory for the
-// fields q reads only.
-func PersonHits(ctx context.Context, q report.Query, events report.HitsFunc, persons Persons, fn func(*report.Person) error) error {
-	fields := q.PersonFields()
-	if len(fields) == 0 {
-		return events(ctx, q, fn)
-	}
-	if err := q.Validate(); err != nil {
-		return err
-	}
-	profiles, err := persons.Profiles(ctx, q.ProjectID, fields)
-	if err != nil {
-		return err
-	}
-	eventQuery, complete := q.SplitPersons()
-	return events(ctx, eventQuery, func(p *report.Person) error {
-		if !complete(p, profiles[p.ID]) {
-			return nil
-		}
-		return fn(p)
-	})
 }

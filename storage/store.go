@@ -60,6 +60,13 @@ type Store interface {
 	Journeys(ctx context.Context, projectID string) ([]report.SavedJourney, error)
 	DeleteJourney(ctx context.Context, projectID, id string) error
 
+	// Ad spend per value of a field and day, as report.SpendRow defines
+	// it. ImportSpend stores rows (that report.CheckSpendRows accepts),
+	// each replacing the stored row of the same field, value and day: all
+	// of them, or on an error none. Spend (report.SpendReader) reads them.
+	ImportSpend(ctx context.Context, projectID string, rows []report.SpendRow) error
+	report.SpendReader
+
 	// Ping reports whether the store answers.
 	Ping(ctx context.Context) error
 	Close() error

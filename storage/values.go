@@ -18,12 +18,12 @@ type ValuesSQL struct {
 // FieldValues template; the field's key reaches SQL only as a parameter.
 // The engine adds project, event, prefix and limit.
 func CompileValues(q *report.ValuesQuery, d *Dialect, valuesTemplate *template.Template) (string, []Param, error) {
-	c := hitsCompiler{d: d, inline: true}
+	c := hitsCompiler{d: d}
 	var query strings.Builder
 	if err := valuesTemplate.Execute(&query, ValuesSQL{Value: c.read(q.Field)}); err != nil {
 		return "", nil, err
 	}
-	return query.String(), c.sql.params, nil
+	return query.String(), c.params, nil
 }
 
 // PersonValues answers a values query on a person field for an engine: it

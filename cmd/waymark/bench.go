@@ -27,10 +27,17 @@ import (
 type benchCommand struct{}
 
 func (*benchCommand) Run(ctx context.Context, args []string) error {
-	if len(args) > 0 && args[0] == "funnel" {
-		return benchFunnelCommand(ctx, args[1:])
+	if len(args) > 0 {
+		switch args[0] {
+		case "funnel":
+			return benchFunnelCommand(ctx, args[1:])
+		case "paths":
+			return benchPathsCommand(ctx, args[1:])
+		case "attribution":
+			return benchAttributionCommand(ctx, args[1:])
+		}
 	}
-	fs := flagSet("bench", "bench ingest [--events N] [--clients N] [--batch N] [--clickhouse URL]\n       waymark bench funnel --help")
+	fs := flagSet("bench", "bench ingest [--events N] [--clients N] [--batch N] [--clickhouse URL]\n       waymark bench funnel --help\n       waymark bench paths --help\n       waymark bench attribution --help")
 	events := fs.Int("events", 1_000_000, "events to send")
 	clients := fs.Int("clients", 32, "concurrent HTTP clients")
 	batch := fs.Int("batch", 100, "events per request")
@@ -41,7 +48,7 @@ func (*benchCommand) Run(ctx context.Context, args []string) error {
 		return flag.ErrHelp
 	case len(args) == 0 || args[0] != "ingest":
 		fs.Usage()
-		return fmt.Errorf("name the benchmark: ingest or funnel")
+		return fmt.Errorf("name the benchmark: ingest, funnel, paths or attribution")
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

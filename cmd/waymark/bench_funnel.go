@@ -40,22 +40,30 @@ var (
 )
 
 func benchFunnelCommand(ctx context.Context, args []string) error {
-	fs := flagSet("bench", "bench funnel [--data DIR] [--clickhouse URL] [--events N] [--runs N]")
+	fs := flagSet("bench", "bench funnel [--data DIR] [--embedded=false] [--clickhouse URL]... [--events N] [--runs N]")
 	dir := fs.String("data", "waymark-bench", "the embedded engine's data directory; demo data is generated into it when it has none")
-	clickhouseURL := fs.String("clickhouse", "", "also run on ClickHouse and its windowFunnel: clickhouse://HOST:9000/DB, demo data generated when DB has none")
+	embedded := fs.Bool("embedded", true, "run on the embedded engine")
+	var clickhouseURLs []string
+	fs.Func("clickhouse", "also run on ClickHouse and its windowFunnel: clickhouse://HOST:9000/DB[?cluster=NAME], demo data generated when DB has none; repeat it to compare databases, such as 2 and 10 million events or one shard and two", func(url string) error {
+		clickhouseURLs = append(clickhouseURLs, url)
+		return nil
+	})
 	events := fs.Int("events", 10_000_000, "demo events to generate into a store without data")
 	runs := fs.Int("runs", 3, "runs of each report; the fastest counts")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	return benchFunnel(ctx, *dir, *clickhouseURL, *events, max(*runs, 1))
+	if !*embedded && len(clickhouseURLs) == 0 {
+		return waymark.Errorf(waymark.KindInvalid, "nothing to run: give --clickhouse URL, or leave --embedded on")
+	}
+	return benchFunnel(ctx, *embedded, *dir, clickhouseURLs, *events, max(*runs, 1))
 }
 
 // benchPropertyCondition narrows the funnel's first step by a property, to
 // measure what reading JSON members costs a report.
 var benchPropertyCondition = map[string]any{"field": "properties.price", "op": ">=", "value": "50"}
 
-// benchReport is one engine's report times.
+// benchReport is one store's report times.
 type benchReport struct {
 	engine          string
 	funnel, journey time.Duration // fastest runs
@@ -64,68 +72,69 @@ type benchReport struct {
 	// The waymark server's peak RSS after the funnels, and after the
 	// journeys too.
 	funnelRSS, peakRSS int64
+	// On ClickHouse, windowFunnel over the same rows: its fastest run,
+	// each run right after one of the funnel's, and its persons per level.
+	windowFunnel        time.Duration
+	windowFunnelReached []int64
 }
 
 // benchFunnel times the funnel and journey reports through the API of a
-// child `waymark serve` on each engine, and on ClickHouse, in the same run,
+// child `waymark serve` on each store, and on ClickHouse, in the same run,
 // windowFunnel over the same rows; it fails when the funnels disagree.
-func benchFunnel(ctx context.Context, dir, clickhouseURL string, events, runs int) error {
+func benchFunnel(ctx context.Context, embedded bool, dir string, clickhouseURLs []string, events, runs int) error {
 	var reports []benchReport
-	embedded, err := benchReports(ctx, "embedded", dataFlags{dir: dir}, events, runs)
-	if err != nil {
-		return fmt.Errorf("embedded: %w", err)
+	if embedded {
+		r, err := benchReports(ctx, "embedded", dataFlags{dir: dir}, events, runs)
+		if err != nil {
+			return fmt.Errorf("embedded: %w", err)
+		}
+		reports = append(reports, r)
 	}
-	reports = append(reports, embedded)
-	var baseline time.Duration
-	var baselineReached []int64
-	if clickhouseURL != "" {
+	for _, url := range clickhouseURLs {
 		tmp, err := os.MkdirTemp("", "waymark-bench")
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(tmp)
-		onClickHouse, err := benchReports(ctx, "ClickHouse", dataFlags{dir: tmp, store: clickhouseURL}, events, runs)
+		r, err := benchReports(ctx, url, dataFlags{dir: tmp, store: url}, events, runs)
+		os.RemoveAll(tmp)
 		if err != nil {
-			return fmt.Errorf("ClickHouse: %w", err)
+			return fmt.Errorf("%s: %w", url, err)
 		}
-		reports = append(reports, onClickHouse)
-		if baseline, baselineReached, err = benchWindowFunnel(ctx, clickhouseURL, runs); err != nil {
-			return err
-		}
+		reports = append(reports, r)
 	}
 
-	fmt.Printf("\n%-44s %12s %12s\n", "report (fastest of "+strconv.Itoa(runs)+")", "time", "server RSS")
+	fmt.Printf("\nfastest of %d runs; RSS is the Waymark server's peak\n", runs)
 	for _, r := range reports {
-		fmt.Printf("%-44s %12s %8d MiB\n", "5-step funnel, 7d window, "+r.engine, r.funnel.Round(time.Millisecond), r.funnelRSS>>20)
-	}
-	if clickhouseURL != "" {
-		fmt.Printf("%-44s %12s\n", "ClickHouse windowFunnel, same rows", baseline.Round(time.Millisecond))
-	}
-	for _, r := range reports {
-		fmt.Printf("%-44s %12s\n", "the funnel, step 1 where price >= 50, "+r.engine, r.propertyFunnel.Round(time.Millisecond))
-	}
-	for _, r := range reports {
-		fmt.Printf("%-44s %12s %8d MiB\n", "5-stage journey map, "+r.engine, r.journey.Round(time.Millisecond), r.peakRSS>>20)
-	}
-	for _, r := range reports {
-		fmt.Printf("property condition / none, %s: %.2fx\n", r.engine, r.propertyFunnel.Seconds()/r.funnel.Seconds())
+		fmt.Printf("\n%s\n", r.engine)
+		fmt.Printf("  %-40s %10s %8d MiB\n", "5-step funnel, 7d window", r.funnel.Round(time.Millisecond), r.funnelRSS>>20)
+		if r.windowFunnel > 0 {
+			fmt.Printf("  %-40s %10s\n", "ClickHouse windowFunnel, same rows", r.windowFunnel.Round(time.Millisecond))
+		}
+		fmt.Printf("  %-40s %10s\n", "the funnel, step 1 where price >= 50", r.propertyFunnel.Round(time.Millisecond))
+		fmt.Printf("  %-40s %10s %8d MiB\n", "5-stage journey map", r.journey.Round(time.Millisecond), r.peakRSS>>20)
+		fmt.Printf("  property condition / none: %.2fx\n", r.propertyFunnel.Seconds()/r.funnel.Seconds())
+		if r.windowFunnel > 0 {
+			fmt.Printf("  funnel / windowFunnel: %.2fx; journey map / windowFunnel: %.2fx\n",
+				r.funnel.Seconds()/r.windowFunnel.Seconds(), r.journey.Seconds()/r.windowFunnel.Seconds())
+		}
 	}
 	fmt.Println("\npersons per funnel step:")
 	for _, r := range reports {
-		fmt.Printf("  %-14s %v\n", r.engine, r.reached)
-	}
-	if clickhouseURL == "" {
-		return nil
-	}
-	fmt.Printf("  %-14s %v\n", "windowFunnel", baselineReached)
-	fmt.Printf("\nwindowFunnel / embedded: %.2fx; windowFunnel / Waymark on ClickHouse: %.2fx\n",
-		baseline.Seconds()/embedded.funnel.Seconds(), baseline.Seconds()/reports[1].funnel.Seconds())
-	fmt.Printf("journey map / windowFunnel: embedded %.2fx; Waymark on ClickHouse %.2fx\n",
-		embedded.journey.Seconds()/baseline.Seconds(), reports[1].journey.Seconds()/baseline.Seconds())
-	for _, r := range reports {
-		if !slices.Equal(r.reached, baselineReached) {
-			return fmt.Errorf("%s counts %v persons per step, windowFunnel %v", r.engine, r.reached, baselineReached)
+		fmt.Printf("  %v  %s\n", r.reached, r.engine)
+		if r.windowFunnel > 0 {
+			fmt.Printf("  %v  windowFunnel, %s\n", r.windowFunnelReached, r.engine)
 		}
+	}
+	for _, r := range reports {
+		if r.windowFunnel > 0 && !slices.Equal(r.reached, r.windowFunnelReached) {
+			return fmt.Errorf("%s counts %v persons per step, windowFunnel %v", r.engine, r.reached, r.windowFunnelReached)
+		}
+	}
+	// The embedded engine is checked against the first ClickHouse store,
+	// which holds the same demo data when both were generated by this
+	// command with the same --events.
+	if embedded && len(reports) > 1 && !slices.Equal(reports[0].reached, reports[1].reached) {
+		return fmt.Errorf("embedded counts %v persons per step, %s %v", reports[0].reached, reports[1].engine, reports[1].reached)
 	}
 	return nil
 }
@@ -158,7 +167,13 @@ func benchReports(ctx context.Context, engine string, data dataFlags, events, ru
 			Count int64 `json:"count"`
 		} `json:"steps"`
 	}
-	if r.funnel, err = fastest(runs, func() error { return postReport(ctx, addr, readKey, "/api/v1/funnels", funnel, &answer) }); err != nil {
+	runFunnel := func() error { return postReport(ctx, addr, readKey, "/api/v1/funnels", funnel, &answer) }
+	if data.store == "" {
+		r.funnel, err = fastest(runs, runFunnel)
+	} else {
+		r.funnel, r.windowFunnel, r.windowFunnelReached, err = benchWindowFunnel(ctx, data.store, runs, runFunnel)
+	}
+	if err != nil {
 		return r, err
 	}
 	for _, s := range answer.Steps {
@@ -223,15 +238,22 @@ func benchDemo(ctx context.Context, data dataFlags, events int) (readKey string,
 func fastest(runs int, fn func() error) (time.Duration, error) {
 	var best time.Duration
 	for i := range runs {
-		start := time.Now()
-		if err := fn(); err != nil {
+		elapsed, err := timed(fn)
+		if err != nil {
 			return 0, err
 		}
-		if elapsed := time.Since(start); i == 0 || elapsed < best {
+		if i == 0 || elapsed < best {
 			best = elapsed
 		}
 	}
 	return best, nil
+}
+
+// timed runs fn once and returns how long it took.
+func timed(fn func() error) (time.Duration, error) {
+	start := time.Now()
+	err := fn()
+	return time.Since(start), err
 }
 
 // postReport posts a report definition to the API and decodes the answer
@@ -264,22 +286,37 @@ func postReport(ctx context.Context, addr, readKey, path string, definition, res
 	return json.Unmarshal(answer, result)
 }
 
-// benchWindowFunnel runs the funnel with ClickHouse's windowFunnel in the
-// same server and database.
-func benchWindowFunnel(ctx context.Context, url string, runs int) (time.Duration, []int64, error) {
+// benchWindowFunnel times funnel and ClickHouse's windowFunnel over the
+// same rows in the same server and database, one after the other in each
+// run, so that both see the same load.
+func benchWindowFunnel(ctx context.Context, url string, runs int, funnel func() error) (fastestFunnel, fastestWindowFunnel time.Duration, reached []int64, err error) {
 	s, err := clickhouse.Open(ctx, url)
 	if err != nil {
-		return 0, nil, err
+		return 0, 0, nil, err
 	}
 	defer s.Close()
 	projects, err := s.Projects(ctx)
 	if err != nil || len(projects) == 0 {
-		return 0, nil, fmt.Errorf("windowFunnel: no project: %v", err)
+		return 0, 0, nil, fmt.Errorf("windowFunnel: no project: %v", err)
 	}
-	var reached []int64
-	elapsed, err := fastest(runs, func() (err error) {
-		reached, err = s.WindowFunnel(ctx, projects[0].ID, benchFunnelWindow, benchFunnelSteps)
-		return err
-	})
-	return elapsed, reached, err
+	for range runs {
+		f, err := timed(funnel)
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		w, err := timed(func() (err error) {
+			reached, err = s.WindowFunnel(ctx, projects[0].ID, benchFunnelWindow, benchFunnelSteps)
+			return err
+		})
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		if fastestFunnel == 0 || f < fastestFunnel {
+			fastestFunnel = f
+		}
+		if fastestWindowFunnel == 0 || w < fastestWindowFunnel {
+			fastestWindowFunnel = w
+		}
+	}
+	return fastestFunnel, fastestWindowFunnel, reached, nil
 }

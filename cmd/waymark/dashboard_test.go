@@ -58,7 +58,12 @@ func (s *site) open(t *testing.T, path string) *browsertest.Page {
 // openPage signs in and opens path, as open does, without waiting.
 func (s *site) openPage(t *testing.T, path string) *browsertest.Page {
 	t.Helper()
+	// The server may answer its health check a moment before it prints
+	// the banner.
 	m := bannerLink.FindStringSubmatch(s.srv.out.String())
+	for deadline := time.Now().Add(10 * time.Second); m == nil && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		m = bannerLink.FindStringSubmatch(s.srv.out.String())
+	}
 	if m == nil {
 		t.Fatalf("the banner has no dashboard link:\n%s", s.srv.out)
 	}
@@ -250,6 +255,8 @@ func TestDashboardPages(t *testing.T) {
 		"/journeys?mode=new",
 		"/journeys/trial-to-paid?mode=edit",
 		"/funnels?step=Form+Submitted&step=Lead+Qualified&breakdown=channel",
+		"/paths?start=Home&collapse=1&compare=Signed+Up",
+		"/attribution?conversion=Form+Submitted&touch=utm_content&lead=Form+Submitted&opportunity=Trial+Started",
 		"/people",
 		"/people?q=example",
 		"/people/" + url.PathEscape(persons.Persons[0]),
@@ -573,6 +580,8 @@ func TestDashboardRunsNoDataAsCode(t *testing.T) {
 		"/people/" + url.PathEscape(id), "/journeys", "/journeys/hostile",
 		"/funnels?" + url.Values{"step": {hostile, "Form Submitted"}, "breakdown": {"properties.form_type"}}.Encode(),
 		"/funnels?step=Form+Submitted&step=Lead+Qualified&" + url.Values{"where": {`{"field":"properties.plan","op":"=","value":"` + strings.ReplaceAll(hostile, `"`, `\"`) + `"}`}}.Encode(),
+		"/paths?" + url.Values{"start": {hostile}, "compare": {"Form Submitted"}}.Encode(),
+		"/attribution?conversion=Form+Submitted&touch=name",
 		"/" + url.PathEscape(hostile),
 	} {
 		t.Run(path, func(t *testing.T) {
@@ -647,17 +656,22 @@ func TestScreenshots(t *testing.T) {
 	if len(payers.Persons) == 0 {
 		t.Fatal("the demo has no paying customer")
 	}
-	for _, shot := range []struct{ file, path string }{
-		{"overview", "/?goal=Subscription+Started"},
-		{"journey", "/journeys/lead-nurturing"},
-		{"funnel", "/funnels?step=Checkout+Started&step=Payment+Info+Entered&step=Order+Completed&breakdown=device_type"},
-		{"person", "/people/" + url.PathEscape(payers.Persons[0])},
-		{"events", "/events"},
+	for _, shot := range []struct{ file, path, scrollTo string }{
+		{"overview", "/?goal=Subscription+Started", ""},
+		{"journey", "/journeys/lead-nurturing", ""},
+		{"funnel", "/funnels?step=Checkout+Started&step=Payment+Info+Entered&step=Order+Completed&breakdown=device_type", ""},
+		{"paths", "/paths?start=Home&steps=4&top=8&collapse=1", ""},
+		{"attribution", "/attribution?conversion=Trial+Started&touch=channel&model=first_touch&model=linear&model=position_based&model=markov&model=shapley", "#results"},
+		{"person", "/people/" + url.PathEscape(payers.Persons[0]), ""},
+		{"events", "/events", ""},
 	} {
 		tab := s.browser.Open(t, "about:blank", s.origin)
 		do(t, tab, chromedp.EmulateViewport(1280, 900))
 		do(t, tab, chromedp.Navigate(s.origin+"/login?key="+url.QueryEscape(s.readKey(t))+"&next="+url.QueryEscape(shot.path)))
 		waitReady(t, tab)
+		if shot.scrollTo != "" { // a page whose form fills the first screen
+			evaluate[any](t, tab, fmt.Sprintf(`document.querySelector(%q).scrollIntoView()`, shot.scrollTo))
+		}
 		time.Sleep(time.Second) // the charts' animations
 		png, err := chromedp.Run(tab.Context(), chromedp.CaptureScreenshot())
 		if err != nil {
@@ -688,6 +702,7 @@ func BenchmarkDashboard(b *testing.B) {
 		{"overview", "/"},
 		{"journey", "/journeys/lead-nurturing"},
 		{"funnel", "/funnels?step=Checkout+Started&step=Payment+Info+Entered&step=Order+Completed&breakdown=device_type"},
+		{"paths", "/paths?start=Home&steps=4&top=8&collapse=1"},
 		{"people", "/people"},
 		{"events", "/events"},
 	} {

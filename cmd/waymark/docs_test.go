@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -29,8 +30,10 @@ const (
 // fails on an error or a report whose main numbers are zero. A fenced block
 // is marked in its info string, after the language:
 //
-//   - "example=funnel" or "example=journey": a definition (JSON or YAML),
-//     run with POST /api/v1/funnels or /api/v1/journeys/report;
+//   - "example=funnel", "example=journey", "example=paths" or
+//     "example=attribution": a definition (JSON or YAML), run with POST
+//     /api/v1/funnels, /api/v1/journeys/report, /api/v1/paths or
+//     /api/v1/attribution;
 //   - "file=NAME": the block is also written to NAME, for the commands of
 //     later examples;
 //   - "console example": each "$ " line is a command, run as written: curl
@@ -60,14 +63,19 @@ func TestDocsExamples(t *testing.T) {
 				}
 			}
 			switch ex.kind {
-			case "funnel", "journey":
+			case "funnel", "journey", "paths", "attribution":
 				var definition map[string]any
 				if err := yaml.Unmarshal([]byte(ex.text), &definition); err != nil { // JSON is YAML too
 					t.Fatalf("%s: %v", ex.text, err)
 				}
 				path, body := "/api/v1/funnels", any(definition)
-				if ex.kind == "journey" {
+				switch ex.kind {
+				case "journey":
 					path, body = "/api/v1/journeys/report", map[string]any{"journey": definition}
+				case "paths":
+					path = "/api/v1/paths"
+				case "attribution":
+					path = "/api/v1/attribution"
 				}
 				request, _ := json.Marshal(body)
 				req, _ := http.NewRequest("POST", "http://"+srv.addr+path, bytes.NewReader(request))
@@ -370,14 +378,23 @@ func send(t *testing.T, req *http.Request) (int, []byte) {
 }
 
 func isReport(path string) bool {
-	return path == "/api/v1/funnels" || path == "/api/v1/funnels/persons" || strings.HasSuffix(path, "/report")
+	switch path {
+	case "/api/v1/funnels", "/api/v1/funnels/persons", "/api/v1/paths", "/api/v1/paths/persons", "/api/v1/attribution":
+		return true
+	}
+	return strings.HasSuffix(path, "/report")
 }
 
 // checkNumbers fails the test when a report's main numbers are zero: a
-// funnel's step counts, a journey map's persons reaching each stage, a
-// drill-down's persons.
+// funnel's step counts, a journey map's persons reaching each stage, the
+// persons on each node of paths, a drill-down's persons, an attribution's
+// conversions and each model's credit of a value other than (none).
 func checkNumbers(t *testing.T, answer []byte) {
 	t.Helper()
+	type credit struct {
+		Value       string  `json:"value"`
+		Conversions float64 `json:"conversions"`
+	}
 	var r struct {
 		Steps []struct {
 			Name  string
@@ -387,7 +404,13 @@ func checkNumbers(t *testing.T, answer []byte) {
 			Name    string
 			Reached *int
 		}
-		Total *int
+		Nodes []struct {
+			Name    string
+			Persons *int
+		}
+		Total       *int
+		Conversions *int                `json:"conversions"`
+		Models      map[string][]credit `json:"models"`
 	}
 	if err := json.Unmarshal(answer, &r); err != nil {
 		t.Fatalf("%v: %s", err, answer)
@@ -409,10 +432,29 @@ func checkNumbers(t *testing.T, answer []byte) {
 			}
 		}
 	}
+	for _, n := range r.Nodes {
+		if n.Persons != nil {
+			numbers++
+			if *n.Persons == 0 {
+				t.Errorf("node %q has 0 persons", n.Name)
+			}
+		}
+	}
 	if r.Total != nil {
 		numbers++
 		if *r.Total == 0 {
 			t.Error("no persons")
+		}
+	}
+	if r.Models != nil {
+		numbers++
+		if r.Conversions == nil || *r.Conversions == 0 {
+			t.Error("no conversions")
+		}
+		for model, credits := range r.Models {
+			if !slices.ContainsFunc(credits, func(c credit) bool { return c.Value != "(none)" && c.Conversions > 0 }) {
+				t.Errorf("%s credits no value", model)
+			}
 		}
 	}
 	if numbers == 0 {

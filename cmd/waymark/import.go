@@ -29,7 +29,7 @@ const (
 )
 
 func (*importCommand) Run(ctx context.Context, args []string) error {
-	fs := flagSet("import", "import [--data DIR | --store URL] [--project ID] [--format ndjson|csv] [--map FIELD=COLUMN,...] FILE...")
+	fs := flagSet("import", "import [--data DIR | --store URL] [--project ID] [--format ndjson|csv] [--map FIELD=COLUMN,...] [--spend FILE] FILE...")
 	var data dataFlags
 	data.register(fs)
 	var enrich pipelineFlags
@@ -38,10 +38,11 @@ func (*importCommand) Run(ctx context.Context, args []string) error {
 	mapSpec := fs.String("map", "", "CSV column mapping, e.g. userId=customer,event=action,properties.plan=Plan")
 	typ := fs.String("type", "track", "message type of CSV rows without a type column")
 	project := fs.String("project", "", "the project to import into; by default the default project (an export's projectId is not read)")
+	spend := fs.String("spend", "", "a CSV file of ad spend per day and campaign, ad or other field (date,utm_campaign,spend; docs/import-export.md), imported whole or not at all")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
+	if fs.NArg() == 0 && *spend == "" {
 		fs.Usage()
 		return fmt.Errorf("no input files (use - for standard input)")
 	}
@@ -59,6 +60,14 @@ func (*importCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer api.Close()
+	if *spend != "" {
+		if err := importSpend(ctx, api, *spend); err != nil {
+			return fmt.Errorf("%s: %w", *spend, err)
+		}
+		if fs.NArg() == 0 {
+			return nil
+		}
+	}
 	sink := &importSink{api: api}
 	for _, name := range fs.Args() {
 		if err := importFile(ctx, name, *format, mapping, *typ, sink); err != nil {
@@ -67,6 +76,36 @@ func (*importCommand) Run(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("imported %d events, %d duplicates skipped, %d rejected (see 'waymark export --rejected')\n",
 		sink.accepted, sink.duplicates, sink.rejected)
+	return nil
+}
+
+// importSpend posts a spend file to POST /api/v1/spend, which imports it
+// whole or refuses it with every malformed row.
+func importSpend(ctx context.Context, api *apiClient, name string) error {
+	var body []byte
+	var err error
+	if name == "-" {
+		body, err = io.ReadAll(os.Stdin)
+	} else {
+		body, err = os.ReadFile(name)
+	}
+	if err != nil {
+		return err
+	}
+	answer, err := api.call(ctx, "POST", "/api/v1/spend", body)
+	if err != nil {
+		return err
+	}
+	var imported struct {
+		Rows     int
+		Field    string
+		From, To string
+	}
+	if err := json.Unmarshal(answer, &imported); err != nil {
+		return err
+	}
+	fmt.Printf("imported the spend of %d values and days of %s, %s to %s; rows already stored for them were replaced\n",
+		imported.Rows, imported.Field, imported.From, imported.To)
 	return nil
 }
 

@@ -28,7 +28,7 @@ var commands = []struct {
 	{"demo", "generate the deterministic demo dataset, then serve it", &demoCommand{}},
 	{"import", "import events from NDJSON (Segment format) or CSV files", &importCommand{}},
 	{"export", "write every stored event as NDJSON in Segment format", &exportCommand{}},
-	{"query", "run a report (funnel, journey) and print it as a table or JSON", &queryCommand{}},
+	{"query", "run a report (funnel, journey, paths) and print it as a table or JSON", &queryCommand{}},
 	{"journeys", "list, show, import, export and delete saved journey definitions", &journeysCommand{}},
 	{"bench", "measure ingest throughput against DuckDB's bare appender", &benchCommand{}},
 	{"version", "print the version", &versionCommand{}},

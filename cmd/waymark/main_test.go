@@ -60,8 +60,8 @@ func TestUsageErrors(t *testing.T) {
 		says string
 	}{
 		{[]string{"nope"}, `unknown command "nope"`},
-		{[]string{"query"}, "name the report: waymark query funnel|journey|person"},
-		{[]string{"query", "paths"}, `unknown report "paths"`},
+		{[]string{"query"}, "name the report: waymark query funnel|journey|paths|attribution|person"},
+		{[]string{"query", "retention"}, `unknown report "retention"`},
 		{[]string{"query", "funnel", "--format", "xml"}, `invalid value "xml" for flag -format: use table, json or csv`},
 		{[]string{"query", "funnel", "--steps", "A,B", "--outcome", "dropped"}, "--outcome goes with --persons STEP"},
 		{[]string{"query", "funnel", "--steps", "A,B", "--rows", "stages"}, `--rows "stages": use steps or trend`},
@@ -72,7 +72,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"query", "person"}, "name one person"},
 		{[]string{"query", "person", "a", "b"}, "name one person"},
 		{[]string{"query", "person", "a", "--data", dataDir}, "no Waymark data in " + dataDir},
-		{[]string{"bench"}, "name the benchmark: ingest or funnel"},
+		{[]string{"bench"}, "name the benchmark: ingest, funnel, paths or attribution"},
 		{[]string{"version", "extra"}, `unexpected argument "extra"`},
 	}
 	for _, tt := range tests {

@@ -25,6 +25,13 @@ const queryUsage = `Usage:
   waymark query funnel ... --persons STEP [--outcome reached|dropped|in_progress]
                                                               the persons behind a step's number
   waymark query journey (--def FILE | --id ID) [flags]        a journey map, or a saved one
+  waymark query paths (--def FILE | --start EVENT | --end EVENT) [flags]
+                                                              the paths persons take, node by node
+  waymark query paths ... --persons STEP --name NODE [--next NODE | --drop-off]
+                                                              the persons on a node or edge
+  waymark query paths ... --funnel 'A>B>C'                    the funnel definition of a path
+  waymark query attribution (--def FILE | --conversion EVENT --touch FIELD) [flags]
+                                                              which values of a field earn the conversions, by model
   waymark query person ID                                     a person: ids, traits, first and last seen
 
 Each prints the API's numbers as a table, --format json or --format csv, and
@@ -34,20 +41,24 @@ lists the flags of each.
 
 func (*queryCommand) Run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("name the report: waymark query funnel|journey|person [flags]; --help lists them")
+		return fmt.Errorf("name the report: waymark query funnel|journey|paths|attribution|person [flags]; --help lists them")
 	}
 	switch args[0] {
 	case "funnel":
 		return queryFunnel(ctx, args[1:])
 	case "journey":
 		return queryJourney(ctx, args[1:])
+	case "paths":
+		return queryPaths(ctx, args[1:])
+	case "attribution":
+		return queryAttribution(ctx, args[1:])
 	case "person":
 		return queryPerson(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(os.Stderr, queryUsage)
 		return flag.ErrHelp
 	}
-	return fmt.Errorf("unknown report %q: use funnel, journey or person", args[0])
+	return fmt.Errorf("unknown report %q: use funnel, journey, paths, attribution or person", args[0])
 }
 
 // readDefinition reads a JSON or YAML file into a generic value, which then

@@ -15,12 +15,12 @@ import (
 )
 
 // reportsPerDataset is how many random funnels testReports runs on each
-// dataset, besides a journey.
+// dataset, besides a journey, a paths report and an attribution.
 const reportsPerDataset = 3
 
 // testReports stores small random datasets, each in its own project, and
-// demands that every random funnel and journey answers exactly as the
-// reference evaluator does over the same events.
+// demands that every random funnel, journey, paths and attribution report answers
+// exactly as the reference evaluator does over the same events.
 func testReports(t *testing.T, open Opener, datasets int) {
 	ctx := context.Background()
 	s := open.Must(t)
@@ -47,6 +47,10 @@ func testReports(t *testing.T, open Opener, datasets int) {
 	// conversions, and among them funnels with optional steps or step
 	// windows.
 	converted, convertedWays := 0, 0
+	// Paths draw from their own generator, so that adding them left the
+	// funnels as they were.
+	pathsRng := rand.New(rand.NewPCG(17, 19))
+	withPaths, withOther := 0, 0
 	for d, ref := range references {
 		project := fmt.Sprint("r", d)
 		for range reportsPerDataset {
@@ -65,7 +69,21 @@ func testReports(t *testing.T, open Opener, datasets int) {
 		want, wantErr := report.RunJourney(ctx, ref, project, j, report.JourneyRange{})
 		got, err := report.RunJourney(ctx, s, project, j, report.JourneyRange{})
 		compareReports(t, j, want, wantErr, got, err)
+		paths := randomPaths(pathsRng)
+		wantPaths, wantErr := report.RunPaths(ctx, ref, project, paths)
+		gotPaths, err := report.RunPaths(ctx, s, project, paths)
+		compareReports(t, paths, wantPaths, wantErr, gotPaths, err)
+		if err == nil && gotPaths.Persons > 0 {
+			withPaths++
+			if slices.ContainsFunc(gotPaths.Nodes, func(n report.PathNode) bool { return n.Name == report.OtherValues }) {
+				withOther++
+			}
+		}
 	}
+	if withPaths < datasets/2 || withOther < datasets/10 {
+		t.Errorf("of %d paths reports, %d had paths and %d an Other node: the random reports test too little", datasets, withPaths, withOther)
+	}
+	testAttributions(t, s, references)
 	if converted < datasets*reportsPerDataset/4 {
 		t.Errorf("only %d of %d funnels had conversions: the random reports test too little", converted, datasets*reportsPerDataset)
 	}
@@ -103,7 +121,10 @@ func randomJourneys(rng *rand.Rand, project string) []waymark.Event {
 				e.UserID = user
 			}
 			if c := rng.IntN(3); c > 0 {
-				e.Campaign.Channel = []string{"", "email", "paid_search"}[c]
+				e.Campaign.Channel = []string{"", "email", waymark.ChannelDirect}[c]
+			}
+			if e.Name == "Paid" { // revenue, for attribution, without a draw that would change the rest
+				e.Revenue = &waymark.Money{Amount: float64(len(events)%5) * 12.25}
 			}
 			events = append(events, e)
 		}
@@ -171,4 +192,53 @@ func randomJourney(rng *rand.Rand) report.Journey {
 		j.Window = report.Duration(2 * time.Hour)
 	}
 	return j
+}
+
+// randomPaths makes a paths report of every kind of anchor, node, cleaning
+// and range, most of them reading every event.
+func randomPaths(rng *rand.Rand) report.Paths {
+	p := report.Paths{Steps: 2 + rng.IntN(4), Top: 1 + rng.IntN(3), TopPaths: 1 + rng.IntN(4), CollapseRepeats: rng.IntN(2) == 0}
+	switch rng.IntN(4) {
+	case 0:
+		p.Start = &report.Touchpoint{Event: reportEvents[rng.IntN(len(reportEvents))]}
+	case 1:
+		p.End = &report.Touchpoint{Event: reportEvents[rng.IntN(len(reportEvents))]}
+	case 2:
+		p.Start, p.End = &report.Touchpoint{Event: reportEvents[rng.IntN(len(reportEvents))]}, &report.Touchpoint{Event: reportEvents[rng.IntN(len(reportEvents))]}
+	}
+	switch rng.IntN(6) {
+	case 0:
+		p.Node = "channel"
+		p.Rules = []report.PathRule{{Match: "*_*", Alias: "$1"}}
+	case 1:
+		p.Node = report.NodeTouchpoint
+		p.Touchpoints = []report.Touchpoint{touch(rng), touch(rng), {Where: []report.Condition{{Field: "channel", Op: report.Equals, Value: "email"}}}}
+	case 2:
+		p.Node = report.NodeStage
+		p.Stages = []report.Stage{{Name: "one", Touchpoints: []report.Touchpoint{touch(rng), touch(rng)}}, {Name: "two", Touchpoints: []report.Touchpoint{touch(rng)}}}
+	default:
+		if rng.IntN(2) == 0 {
+			p.Rules = []report.PathRule{{Regex: "^(Visit|Signup)$", Alias: "Top of funnel"}, {Regex: "^Pa", Alias: "Paid"}}
+		}
+	}
+	if rng.IntN(3) == 0 {
+		p.Hide = []report.Touchpoint{touch(rng)}
+	}
+	if rng.IntN(3) == 0 {
+		p.Within, p.SessionGap = report.WithinSession, report.Duration(time.Duration(20+rng.IntN(60))*time.Minute)
+	}
+	switch rng.IntN(6) {
+	case 0:
+		p.Where = []report.Condition{{Field: "channel", Op: report.NotEquals, Value: "email"}}
+	case 1:
+		p.Where = []report.Condition{{Field: "acquisition.channel", Op: report.IsSet}}
+	}
+	if rng.IntN(3) == 0 {
+		p.Compare = &report.PathsCompare{Conversion: &report.Touchpoint{Event: reportEvents[rng.IntN(len(reportEvents))]}}
+	}
+	if rng.IntN(4) == 0 {
+		p.From.Time = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+		p.To.Time = p.From.Add(2 * time.Hour)
+	}
+	return p
 }

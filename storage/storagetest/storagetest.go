@@ -51,6 +51,7 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener, sizes Sizes) {
 		{"Projects", testProjects},
 		{"Journeys", testJourneys},
 		{"UnreadableJourneys", testUnreadableJourneys},
+		{"Spend", testSpend},
 		{"Events", testEvents},
 		{"SearchPersons", testSearchPersons},
 		{"Overview", testOverview},

@@ -22,9 +22,10 @@ echarts.registerTheme('waymark', {
 });
 
 // chart adds a figure with a chart to parent and returns the figure. file
-// names the PNG export. The chart is drawn once the figure is in the page
-// and has a size, and redrawn when its size changes.
-export function chart(parent, { title, file, option, tall = false }) {
+// names the PNG export; onClick, if set, gets ECharts' click events. The
+// chart is drawn once the figure is in the page and has a size, and redrawn
+// when its size changes.
+export function chart(parent, { title, file, option, tall = false, onClick = null }) {
   const canvas = h('div', { class: tall ? 'chart-canvas tall' : 'chart-canvas', role: 'img', 'aria-label': title });
   let instance = null;
   const png = h('button', {
@@ -45,6 +46,7 @@ export function chart(parent, { title, file, option, tall = false }) {
     }
     instance = echarts.init(canvas, 'waymark', { renderer: 'canvas' });
     instance.setOption({ animationDuration: 300, ...option, tooltip });
+    if (onClick) instance.on('click', onClick);
     figure.dataset.drawn = 'true';
   }).observe(canvas);
   return figure;

@@ -14,6 +14,9 @@ const presets = [
 ];
 
 const iso = (t) => new Date(t).toISOString().slice(0, 10);
+
+// toTime turns a day of the URL into the RFC 3339 time a definition takes.
+export const toTime = (d) => (d && d.length === 10 ? `${d}T00:00:00Z` : d || undefined);
 const dayOf = (s) => Date.parse(s.slice(0, 10));
 
 // lastDays is the range of the n days that end with the day of end.

@@ -7,7 +7,7 @@ import * as api from '../api.js';
 import { h, show, fill, problemsNote, personLink, figures, emptyNote } from '../dom.js';
 import * as fmt from '../format.js';
 import { Params, navigate, onState } from '../state.js';
-import { dateRange } from '../daterange.js';
+import { dateRange, toTime } from '../daterange.js';
 import { chart, tip, colors, shorten } from '../chart.js';
 import { table, folded } from '../table.js';
 import { conditionsEditor, checkCondition } from '../conditions.js';
@@ -50,9 +50,6 @@ function read() {
   }
   return { state: s, problems: p.done() };
 }
-
-// toTime turns a day of the URL into the RFC 3339 time a definition takes.
-const toTime = (d) => (d && d.length === 10 ? `${d}T00:00:00Z` : d || undefined);
 
 // definition is the report.Funnel that the state describes.
 function definition(s) {

@@ -10,28 +10,28 @@ import (
 	"sync"
 )
 
-// format is the version of the segment layout; a segment of another
+// format is the version of the generation layout; a generation of another
 // version is rebuilt from the store.
 const format = 1
 
-// segmentMeta is a segment's meta.json.
-type segmentMeta struct {
+// generationMeta is a generation's meta.json.
+type generationMeta struct {
 	Format  int    `json:"format"`
 	Project string `json:"project"`
-	// MaxSeq: the segment holds every event of the project stored with a
+	// MaxSeq: the generation holds every event of the project stored with a
 	// seq up to MaxSeq, and no other; -1 for none.
 	MaxSeq  int64 `json:"maxSeq"`
 	Rows    int   `json:"rows"`
 	Persons int   `json:"persons"`
 }
 
-// segment is a project's events up to a point in storage order, as column
+// generation is a project's events up to a point in storage order, as column
 // files sorted by person, then time, then storage order. It never changes;
 // merges write the next one.
-type segment struct {
+type generation struct {
 	part
-	meta segmentMeta
-	dir  string // "" for the empty segment of a new project
+	meta generationMeta
+	dir  string // "" for the empty generation of a new project
 
 	// Rows of person p are personStart[p] to personStart[p+1]; persons are
 	// sorted by id.
@@ -43,8 +43,8 @@ type segment struct {
 	readers     sync.RWMutex // held by readers; retire waits for them
 }
 
-func emptySegment(project string) *segment {
-	s := &segment{meta: segmentMeta{Format: format, Project: project, MaxSeq: -1}, personStart: []uint32{0}}
+func emptyGeneration(project string) *generation {
+	s := &generation{meta: generationMeta{Format: format, Project: project, MaxSeq: -1}, personStart: []uint32{0}}
 	s.part.codes = make([][]uint32, len(fields))
 	s.part.dicts = make([]dict, len(fields))
 	for i := range fields {
@@ -57,12 +57,12 @@ func emptySegment(project string) *segment {
 	return s
 }
 
-// Segment file names.
+// Generation file names.
 func fieldFile(f int) string            { return "f_" + string(fields[f]) }
 func objectFile(o int, n string) string { return "o_" + objectNames[o] + "." + n }
 
-func openSegment(dir string) (_ *segment, err error) {
-	s := &segment{dir: dir}
+func openGeneration(dir string) (_ *generation, err error) {
+	s := &generation{dir: dir}
 	b, err := os.ReadFile(filepath.Join(dir, "meta.json"))
 	if err != nil {
 		return nil, err
@@ -71,7 +71,7 @@ func openSegment(dir string) (_ *segment, err error) {
 		return nil, fmt.Errorf("%s: %w", dir, errCorrupt)
 	}
 	if s.meta.Format != format {
-		return nil, fmt.Errorf("%s: segment format %d, not %d", dir, s.meta.Format, format)
+		return nil, fmt.Errorf("%s: generation format %d, not %d", dir, s.meta.Format, format)
 	}
 	defer func() {
 		if err != nil {
@@ -155,28 +155,16 @@ func openSegment(dir string) (_ *segment, err error) {
 	return s, nil
 }
 
-// close unmaps the segment's files.
-func (s *segment) close() {
+// close unmaps the generation's files.
+func (s *generation) close() {
 	for _, m := range s.files {
 		m.close()
 	}
 	s.files = nil
 }
 
-// retire closes the segment once its readers are done, and removes its
-// files: a newer segment has replaced it.
-func (s *segment) retire() {
-	go func() {
-		s.readers.Lock()
-		s.close()
-		if s.dir != "" {
-			os.RemoveAll(s.dir)
-		}
-	}()
-}
-
-// distinctCode returns the code of a distinct id, if the segment has it.
-func (s *segment) distinctCode(id string) (uint32, bool) {
+// distinctCode returns the code of a distinct id, if the generation has it.
+func (s *generation) distinctCode(id string) (uint32, bool) {
 	i := sort.Search(len(s.didOrder), func(i int) bool { return s.dids.at(s.didOrder[i]) >= id })
 	if i < len(s.didOrder) && s.dids.at(s.didOrder[i]) == id {
 		return s.didOrder[i], true
@@ -184,9 +172,9 @@ func (s *segment) distinctCode(id string) (uint32, bool) {
 	return 0, false
 }
 
-// personOfDistinct returns the person a distinct id had when the segment
-// was built, or -1 when the segment does not have it.
-func (s *segment) personOfDistinct(id string) int32 {
+// personOfDistinct returns the person a distinct id had when the generation
+// was built, or -1 when the generation does not have it.
+func (s *generation) personOfDistinct(id string) int32 {
 	if c, ok := s.distinctCode(id); ok && id != "" {
 		return int32(s.didPerson[c])
 	}
@@ -194,7 +182,7 @@ func (s *segment) personOfDistinct(id string) int32 {
 }
 
 // personIndex returns the index of the person with the id, if any.
-func (s *segment) personIndex(id string) (int, bool) {
+func (s *generation) personIndex(id string) (int, bool) {
 	i, ok := sort.Find(len(s.persons), func(i int) int { return strings.Compare(id, s.persons[i]) })
 	return i, ok
 }

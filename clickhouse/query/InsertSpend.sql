@@ -1,0 +1,1 @@
+INSERT INTO spend (project_id, field, value, day, amount, seq)
