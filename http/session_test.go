@@ -113,6 +113,50 @@ func TestSignIn(t *testing.T) {
 	}
 }
 
+// TestSignInLinkFromAnotherSite checks that a sign-in link followed from
+// another site signs in only once the person presses Continue: else any
+// site could sign a browser in to its own project.
+func TestSignInLinkFromAnotherSite(t *testing.T) {
+	s := newServer(t)
+	for _, site := range []string{"cross-site", "same-site"} {
+		t.Run(site, func(t *testing.T) {
+			a := s.do(t, "GET", "/login?key="+readKey+"&next="+url.QueryEscape("/people?a=1&b=2"), nil, header("Sec-Fetch-Site", site))
+			if a.status != http.StatusOK {
+				t.Fatalf("GET /login?key= = %d %s, want 200", a.status, a.body)
+			}
+			if cookies := a.header.Values("Set-Cookie"); len(cookies) != 0 {
+				t.Errorf("a link from another site signed in: %v", cookies)
+			}
+			for _, want := range []string{
+				`<form method="post" action="/login">`,
+				`name="key" value="` + readKey + `"`,
+				`name="next" value="/people?a=1&amp;b=2"`,
+				`<button type="submit">Continue</button>`,
+				"Sign in to its project “Test”?",
+			} {
+				if !strings.Contains(string(a.body), want) {
+					t.Errorf("the page lacks %s:\n%s", want, a.body)
+				}
+			}
+			// Continue posts the form from this server's own page.
+			form := url.Values{"key": {readKey}, "next": {"/people?a=1&b=2"}}
+			a = s.do(t, "POST", "/login", strings.NewReader(form.Encode()),
+				header("Content-Type", "application/x-www-form-urlencoded"), header("Sec-Fetch-Site", "same-origin"))
+			if a.status != http.StatusSeeOther || a.header.Get("Location") != "/people?a=1&b=2" {
+				t.Fatalf("Continue = %d to %q, want 303 to /people?a=1&b=2", a.status, a.header.Get("Location"))
+			}
+			sessionCookie(t, a)
+		})
+	}
+	// A direct visit, such as the banner's link opened from a terminal,
+	// signs in at once.
+	a := s.do(t, "GET", "/login?key="+readKey, nil, header("Sec-Fetch-Site", "none"))
+	if a.status != http.StatusOK {
+		t.Fatalf("GET /login?key= = %d %s, want 200", a.status, a.body)
+	}
+	sessionCookie(t, a)
+}
+
 func TestSessionSecureOverHTTPS(t *testing.T) {
 	tests := []struct {
 		name      string
