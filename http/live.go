@@ -3,7 +3,6 @@ package http
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/waymark-analytics/waymark"
@@ -23,7 +22,7 @@ const (
 // liveEvents answers GET /api/v1/events/live: Server-Sent Events, one
 // event a message, each new stored event of the filter as its export line,
 // until the client goes or the server shuts down. A client that reconnects
-// with Last-Event-ID resumes after that event.
+// with Last-Event-ID resumes after that event, and gets none twice.
 func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
 	p, err := params(r, "person", "type", "name", "where")
 	if err != nil {
@@ -39,7 +38,7 @@ func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request, project waym
 	ctx := r.Context()
 	var mark report.LiveMark
 	if id := r.Header.Get("Last-Event-ID"); id != "" {
-		if mark.Seq, err = strconv.ParseInt(id, 10, 64); err != nil {
+		if mark, err = report.ParseLiveMark(id); err != nil {
 			return waymark.Errorf(waymark.KindInvalid, "Last-Event-ID %q is not an id this stream sent", id)
 		}
 	} else if mark, err = s.Store.LiveStart(ctx, f); err != nil {
@@ -53,7 +52,11 @@ func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request, project waym
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("X-Accel-Buffering", "no") // nginx would hold the events back
 	w.WriteHeader(http.StatusOK)
-	fmt.Fprintf(w, "retry: %d\n\n", liveRetry.Milliseconds())
+	// Each id is the mark to resume from. A message of an id alone moves
+	// the browser's Last-Event-ID on without an event: after a read, to
+	// the read's mark, which holds more than the last event's.
+	sentID := mark.String()
+	fmt.Fprintf(w, "retry: %d\nid: %s\n\n", liveRetry.Milliseconds(), sentID)
 	flusher.Flush()
 
 	enc := segment.NewEncoder(w)
@@ -70,8 +73,11 @@ func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request, project waym
 			fmt.Fprint(w, ": heartbeat\n\n")
 			flusher.Flush()
 		case <-poll.C:
+			passed := mark
 			next, err := s.Store.EventsStoredAfter(ctx, f, mark, func(e *report.StoredEvent) error {
-				fmt.Fprintf(w, "id: %d\ndata: ", e.Seq)
+				passed = passed.After(e)
+				sentID = passed.String()
+				fmt.Fprintf(w, "id: %s\ndata: ", sentID)
 				if err := enc.Encode(segment.Export(&e.Event, e.PersonID)); err != nil { // ends the line
 					return err
 				}
@@ -90,6 +96,11 @@ func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request, project waym
 				return nil
 			}
 			mark = next
+			if id := mark.String(); id != sentID {
+				sentID = id
+				fmt.Fprintf(w, "id: %s\n\n", sentID)
+				flusher.Flush()
+			}
 		}
 	}
 }

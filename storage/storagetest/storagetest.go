@@ -56,6 +56,7 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener, sizes Sizes) {
 		{"SearchPersons", testSearchPersons},
 		{"Overview", testOverview},
 		{"EventsStoredAfter", testEventsStoredAfter},
+		{"LiveResume", testLiveResume},
 	}
 	// The randomized tests take longest. They start first, so that the short
 	// ones fill in around them rather than leave them running alone at the
