@@ -88,7 +88,11 @@ func (s *Server) putJourney(w http.ResponseWriter, r *http.Request, project waym
 // journey answers GET /api/v1/journeys/{id}, as JSON or, with
 // ?format=yaml, as YAML.
 func (s *Server) journey(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
-	format := r.URL.Query().Get("format")
+	p, err := params(r, "format")
+	if err != nil {
+		return err
+	}
+	format := p["format"]
 	if format != "" && format != "json" && format != "yaml" {
 		return waymark.Errorf(waymark.KindInvalid, "format %q: use json or yaml", format)
 	}
@@ -115,11 +119,15 @@ func (s *Server) deleteJourney(w http.ResponseWriter, r *http.Request, project w
 // the journey map of a saved journey, as POST /api/v1/journeys/report
 // answers it for the same definition.
 func (s *Server) savedJourneyReport(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
-	from, err := timeParameter(r, "from")
+	p, err := params(r, "from", "to")
 	if err != nil {
 		return err
 	}
-	to, err := timeParameter(r, "to")
+	from, err := parseTime("from", p["from"])
+	if err != nil {
+		return err
+	}
+	to, err := parseTime("to", p["to"])
 	if err != nil {
 		return err
 	}
@@ -216,11 +224,6 @@ func slug(name string) string {
 		return "journey"
 	}
 	return s
-}
-
-// timeParameter reads a query parameter that is a time (see parseTime).
-func timeParameter(r *http.Request, name string) (time.Time, error) {
-	return parseTime(name, r.URL.Query().Get(name))
 }
 
 // parseTime reads the value of a parameter that is a time, as
