@@ -21,11 +21,12 @@ type JourneyStore interface {
 	DeleteJourney(ctx context.Context, projectID, id string) error
 }
 
-// journeyID is what a saved journey's id may be, so that it reads well in
-// a URL path and a file name: up to maxJourneyID characters.
-var journeyID = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
-
+// maxJourneyID is the length of the longest journey id.
 const maxJourneyID = 64
+
+// journeyID is what a saved journey's id may be, so that it reads well in
+// a URL path and a file name.
+var journeyID = regexp.MustCompile(fmt.Sprintf(`^[a-z0-9][a-z0-9_-]{0,%d}$`, maxJourneyID-1))
 
 // listJourneys answers GET /api/v1/journeys: every saved journey, by name.
 func (s *Server) listJourneys(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
