@@ -2,12 +2,18 @@ package http_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	waymarkhttp "github.com/waymark-analytics/waymark/http"
+	"github.com/waymark-analytics/waymark/report"
 )
 
 // eventsBatch is a visit, a sign-up and two purchases of one person, and a
@@ -256,5 +262,34 @@ func TestLiveEvents(t *testing.T) {
 	a := s.do(t, "GET", "/api/v1/events/live", nil, header("Last-Event-ID", "x"), bearer(readKey))
 	if a.status != http.StatusBadRequest {
 		t.Errorf("a bad Last-Event-ID = %d %s, want 400", a.status, a.body)
+	}
+}
+
+// failingLive is a store whose live reads fail.
+type failingLive struct{ waymarkhttp.Store }
+
+func (failingLive) EventsStoredAfter(context.Context, report.EventFilter, report.LiveMark, func(*report.StoredEvent) error) (report.LiveMark, error) {
+	return report.LiveMark{}, errors.New("the disk is full")
+}
+
+// TestLiveEventsStoreFails checks that a stream whose store fails says so
+// and ends, and that it tells the browser to wait 30 seconds, not 2,
+// before it reconnects: every open tab would.
+func TestLiveEventsStoreFails(t *testing.T) {
+	s := newServer(t, func(c *waymarkhttp.Config) { c.Store = failingLive{c.Store} })
+	_, stream, stop := s.live(t, "")
+	defer stop()
+	stream.next(time.Second) // retry and id
+	got := stream.next(2 * time.Second)
+	if want := []string{"retry: 30000", "event: error", `data: {"error":"internal error"}`}; !slices.Equal(got, want) {
+		t.Errorf("after the store failed: %q, want %q", got, want)
+	}
+	select {
+	case line, ok := <-stream.lines:
+		if ok {
+			t.Errorf("the stream went on with %q", line)
+		}
+	case <-time.After(2 * time.Second):
+		t.Errorf("the stream went on after the error")
 	}
 }

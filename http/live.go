@@ -12,11 +12,14 @@ import (
 
 // The pace of a live stream: how often it asks the store for new events,
 // how often it sends a comment so that proxies keep the connection open,
-// and how long a browser waits before it reconnects.
+// and how long a browser waits before it reconnects: longer after the
+// store failed, for then every open tab reconnects, and a failing store
+// seldom heals within seconds.
 const (
-	livePoll      = 500 * time.Millisecond
-	liveHeartbeat = 15 * time.Second
-	liveRetry     = 2 * time.Second
+	livePoll        = 500 * time.Millisecond
+	liveHeartbeat   = 15 * time.Second
+	liveRetry       = 2 * time.Second
+	liveRetryFailed = 30 * time.Second
 )
 
 // liveEvents answers GET /api/v1/events/live: Server-Sent Events, one
@@ -88,7 +91,7 @@ func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request, project waym
 			if err != nil {
 				if ctx.Err() == nil {
 					s.Logger.Error("live events failed", "err", err)
-					fmt.Fprint(w, "event: error\ndata: ")
+					fmt.Fprintf(w, "retry: %d\nevent: error\ndata: ", liveRetryFailed.Milliseconds())
 					enc.Encode(map[string]string{"error": waymark.ErrorMessage(err)})
 					fmt.Fprint(w, "\n")
 					flusher.Flush()
