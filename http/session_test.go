@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waymark-analytics/waymark"
 	waymarkhttp "github.com/waymark-analytics/waymark/http"
 )
 
@@ -248,6 +250,40 @@ func TestSessionSurvivesRestart(t *testing.T) {
 	again.url = restarted.URL
 	if a := again.do(t, "GET", "/api/v1/events", nil, cookie(c)); a.status != http.StatusOK {
 		t.Errorf("after a restart with the same secret: %d %s", a.status, a.body)
+	}
+}
+
+// rekeyed is a store whose projects have another read key.
+type rekeyed struct {
+	waymarkhttp.Store
+	readKey string
+}
+
+func (r rekeyed) Projects(ctx context.Context) ([]waymark.Project, error) {
+	projects, err := r.Store.Projects(ctx)
+	for i := range projects {
+		projects[i].ReadKey = r.readKey
+	}
+	return projects, err
+}
+
+// TestChangedReadKeyEndsSessions checks what docs/dashboard.md says: once
+// a project's read key changes, the sessions signed in with the old one
+// end, and the new key signs in.
+func TestChangedReadKeyEndsSessions(t *testing.T) {
+	s := newServer(t)
+	c := s.signIn(t, readKey)
+	config := testConfig(t, s.store, nil)
+	config.Store = rekeyed{Store: config.Store, readKey: "rk_changed"}
+	ts := httptest.NewServer(waymarkhttp.New(config).Handler())
+	defer ts.Close()
+	changed := *s
+	changed.url = ts.URL
+	if a := changed.do(t, "GET", "/api/v1/events", nil, cookie(c)); a.status != http.StatusUnauthorized {
+		t.Errorf("the old session with the read key changed: %d %s, want 401", a.status, a.body)
+	}
+	if a := changed.do(t, "GET", "/api/v1/events", nil, cookie(changed.signIn(t, "rk_changed"))); a.status != http.StatusOK {
+		t.Errorf("a session with the new read key: %d %s, want 200", a.status, a.body)
 	}
 }
 
