@@ -108,7 +108,7 @@ func TestQueryWarns(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("query: %v\n%s%s", err, stdout.String(), stderr.String())
 	}
-	if want := "warning: no events yet: see docs/api.md to send the first one\n"; stderr.String() != want {
+	if want := "warning: no events yet: the dashboard of this server shows how to send the first one\n"; stderr.String() != want {
 		t.Errorf("standard error %q, want %q", stderr.String(), want)
 	}
 	if !strings.Contains(stdout.String(), "entered 0, converted 0") {
