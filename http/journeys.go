@@ -16,6 +16,9 @@ import (
 // JourneyStore keeps each project's saved journey definitions.
 type JourneyStore interface {
 	SaveJourney(ctx context.Context, projectID string, j report.Journey) (report.SavedJourney, error)
+	// CreateJourney saves j unless a journey has its id, failing with
+	// KindConflict then.
+	CreateJourney(ctx context.Context, projectID string, j report.Journey) (report.SavedJourney, error)
 	Journey(ctx context.Context, projectID, id string) (report.SavedJourney, error)
 	Journeys(ctx context.Context, projectID string) ([]report.SavedJourney, error)
 	DeleteJourney(ctx context.Context, projectID, id string) error
@@ -48,20 +51,34 @@ func (s *Server) createJourney(w http.ResponseWriter, r *http.Request, project w
 	if err != nil {
 		return err
 	}
-	if j.ID == "" {
-		j.ID, err = s.freeJourneyID(r.Context(), project.ID, j.Name)
-	} else {
-		err = s.newJourneyID(r.Context(), project.ID, j.ID)
+	named := j.ID != ""
+	if named {
+		if err := validJourneyID(j.ID); err != nil {
+			return err
+		}
 	}
-	if err != nil {
-		return err
+	// An id made of the name that another request takes meanwhile is made
+	// again, a few times: each try sees one more id taken. A conflict on
+	// the body's id is the client's to resolve.
+	for made := 1; ; made++ {
+		if !named {
+			if j.ID, err = s.freeJourneyID(r.Context(), project.ID, j.Name); err != nil {
+				return err
+			}
+		}
+		saved, err := s.Store.CreateJourney(r.Context(), project.ID, j)
+		if waymark.ErrorKind(err) == waymark.KindConflict && !named && made < 10 {
+			continue
+		}
+		if waymark.ErrorKind(err) == waymark.KindConflict {
+			return waymark.Errorf(waymark.KindConflict, "a journey with id %q exists; PUT /api/v1/journeys/%s replaces it", j.ID, j.ID)
+		}
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Location", "/api/v1/journeys/"+url.PathEscape(saved.ID))
+		return writeJSON(w, http.StatusCreated, saved)
 	}
-	saved, err := s.Store.SaveJourney(r.Context(), project.ID, j)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/journeys/"+url.PathEscape(saved.ID))
-	return writeJSON(w, http.StatusCreated, saved)
 }
 
 // putJourney answers PUT /api/v1/journeys/{id}: the body is a journey
@@ -161,21 +178,6 @@ func validJourneyID(id string) error {
 		return waymark.Errorf(waymark.KindInvalid, "journey id %q: use 1 to %d lowercase letters, digits, '-' and '_', starting with a letter or digit", id, maxJourneyID)
 	}
 	return nil
-}
-
-// newJourneyID checks an id for a journey to create: valid, and not saved.
-func (s *Server) newJourneyID(ctx context.Context, projectID, id string) error {
-	if err := validJourneyID(id); err != nil {
-		return err
-	}
-	_, err := s.Store.Journey(ctx, projectID, id)
-	switch {
-	case err == nil:
-		return waymark.Errorf(waymark.KindConflict, "a journey with id %q exists; PUT /api/v1/journeys/%s replaces it", id, id)
-	case waymark.ErrorKind(err) == waymark.KindNotFound:
-		return nil
-	}
-	return err
 }
 
 // freeJourneyID makes an id of a journey's name that no saved journey of the

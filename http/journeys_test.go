@@ -2,8 +2,11 @@ package http_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -244,4 +247,32 @@ updated: `
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestCreateJourneysAtOnce posts creates at the same time: of those with
+// one id, one gets 201 and the others 409; each of those without an id gets
+// an id of its own.
+func TestCreateJourneysAtOnce(t *testing.T) {
+	s := newServer(t)
+	const posts = 4
+	named, unnamed := make([]int, posts), make([]string, posts)
+	var wg sync.WaitGroup
+	for i := range posts {
+		wg.Go(func() {
+			named[i] = s.post(t, "/api/v1/journeys", withID("race", checkout), bearer(readKey)).status
+			a := s.post(t, "/api/v1/journeys", checkout, bearer(readKey))
+			var saved struct{ ID string }
+			json.Unmarshal(a.body, &saved)
+			unnamed[i] = fmt.Sprint(a.status, " ", saved.ID)
+		})
+	}
+	wg.Wait()
+	slices.Sort(named)
+	if want := []int{201, 409, 409, 409}; !slices.Equal(named, want) {
+		t.Errorf("creates of one id answered %v, want %v", named, want)
+	}
+	slices.Sort(unnamed)
+	if want := []string{"201 checkout", "201 checkout-2", "201 checkout-3", "201 checkout-4"}; !slices.Equal(unnamed, want) {
+		t.Errorf("creates without an id answered %v, want %v", unnamed, want)
+	}
 }

@@ -50,6 +50,7 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener, sizes Sizes) {
 		{"RejectionsOldestFirst", testRejections},
 		{"Projects", testProjects},
 		{"Journeys", testJourneys},
+		{"CreateJourney", testCreateJourney},
 		{"UnreadableJourneys", testUnreadableJourneys},
 		{"Spend", testSpend},
 		{"Events", testEvents},
