@@ -46,6 +46,8 @@ type Store struct {
 	writeMu sync.Mutex
 	seen    *storage.MessageSet // loaded by the first write
 	clock   seqClock
+	// journeyMu lets this process's journey creates take turns.
+	journeyMu sync.Mutex
 }
 
 // identifier is what database and cluster names may be: they end up in DDL,

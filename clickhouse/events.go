@@ -102,18 +102,18 @@ func (s *Store) eventChunk(ctx context.Context, q report.EventQuery, limit int, 
 		})
 }
 
-// liveOverlap is how far before the seq of a live mark EventsStoredAfter
+// liveOverlap is how far below the seq of a live mark EventsStoredAfter
 // reads again: collectors number rows by their clocks before they insert
 // them, so a row may become visible after rows numbered later, by as much
 // as its insert's latency and the skew between the collectors' clocks.
-const liveOverlap = 30 * time.Second
+const liveOverlap = int64(30 * time.Second)
 
 // EventsStoredAfter calls fn, in storage order, with the events of f
 // stored after mark: those whose first copy's seq is above mark.Seq, and
-// those up to liveOverlap below it that mark.Recent does not have, so that
-// no row another collector makes visible late is missed.
+// those up to liveOverlap below it that the mark has not seen, so that no
+// row another collector makes visible late is missed.
 func (s *Store) EventsStoredAfter(ctx context.Context, f report.EventFilter, mark report.LiveMark, fn func(e *report.StoredEvent) error) (report.LiveMark, error) {
-	return storage.StoredAfter(ctx, f, mark, s.storedAfter, fn)
+	return storage.StoredAfter(ctx, f, mark, liveOverlap, s.storedAfter, fn)
 }
 
 // LiveStart returns the mark after the project's events stored so far.
@@ -122,11 +122,10 @@ func (s *Store) LiveStart(ctx context.Context, f report.EventFilter) (report.Liv
 	if err := s.conn.QueryRow(ctx, queries.Get("LastSeq"), f.ProjectID).Scan(&seq); err != nil {
 		return report.LiveMark{}, fmt.Errorf("last seq: %w", err)
 	}
-	return storage.LiveStart(ctx, f, seq, s.storedAfter)
+	return storage.LiveStart(ctx, f, seq, liveOverlap, s.storedAfter)
 }
 
-// storedAfter implements storage.StoredAfterFunc, reading liveOverlap
-// further back.
+// storedAfter implements storage.StoredAfterFunc.
 func (s *Store) storedAfter(ctx context.Context, q report.EventQuery, after int64, fn func(e *report.StoredEvent) error) error {
 	narrow := storage.NarrowEvents(&q)
 	narrow.After = true
@@ -134,8 +133,7 @@ func (s *Store) storedAfter(ctx context.Context, q report.EventQuery, after int6
 	if err != nil {
 		return err
 	}
-	args = append(args, ch.Named("after", after-int64(liveOverlap)))
-	return s.readEvents(ctx, eventSQL{EventSQL: narrow}, args, q.ProjectID, fn)
+	return s.readEvents(ctx, eventSQL{EventSQL: narrow}, append(args, ch.Named("after", after)), q.ProjectID, fn)
 }
 
 // eventArgs binds the values of q that Events.sql narrows by.

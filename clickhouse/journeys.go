@@ -18,10 +18,83 @@ func (s *Store) SaveJourney(ctx context.Context, projectID string, j report.Jour
 		return report.SavedJourney{}, err
 	}
 	saved := report.SavedJourney{Journey: j, Updated: time.Now().UTC().Truncate(time.Microsecond)}
-	if err := s.insertJourney(ctx, projectID, j.ID, definition, false, saved.Updated); err != nil {
+	if _, err := s.insertJourney(ctx, projectID, j.ID, definition, false, saved.Updated); err != nil {
 		return report.SavedJourney{}, fmt.Errorf("save journey %s: %w", j.ID, err)
 	}
 	return saved, nil
+}
+
+// CreateJourney stores a journey definition under its id unless a journey
+// is saved there: then it fails with KindConflict. Creates on this
+// collector take turns. Collectors share no lock, so after its row is in,
+// a create reads the rows since the journey was last deleted: another's
+// save among them came first or at the same time, and this create gives
+// way to it, writing the other's definition back as the latest unless a
+// later save already replaced its own. Inserts are synchronous, so of two
+// creates at the same time at most one succeeds.
+func (s *Store) CreateJourney(ctx context.Context, projectID string, j report.Journey) (report.SavedJourney, error) {
+	definition, err := storage.JourneyDefinition(j)
+	if err != nil {
+		return report.SavedJourney{}, err
+	}
+	s.journeyMu.Lock()
+	defer s.journeyMu.Unlock()
+	if _, err := s.Journey(ctx, projectID, j.ID); err == nil {
+		return report.SavedJourney{}, storage.JourneyExists(j.ID)
+	} else if waymark.ErrorKind(err) != waymark.KindNotFound {
+		return report.SavedJourney{}, err
+	}
+	saved := report.SavedJourney{Journey: j, Updated: time.Now().UTC().Truncate(time.Microsecond)}
+	seq, err := s.insertJourney(ctx, projectID, j.ID, definition, false, saved.Updated)
+	if err != nil {
+		return report.SavedJourney{}, fmt.Errorf("save journey %s: %w", j.ID, err)
+	}
+	saves, err := s.journeySaves(ctx, projectID, j.ID)
+	if err != nil {
+		return report.SavedJourney{}, fmt.Errorf("save journey %s: %w", j.ID, err)
+	}
+	for _, other := range saves { // newest first
+		if other.seq == seq {
+			continue
+		}
+		if saves[0].seq == seq {
+			if _, err := s.insertJourney(ctx, projectID, j.ID, other.definition, false, fromMicros(other.updated)); err != nil {
+				return report.SavedJourney{}, fmt.Errorf("save journey %s: %w", j.ID, err)
+			}
+		}
+		return report.SavedJourney{}, storage.JourneyExists(j.ID)
+	}
+	return saved, nil
+}
+
+// journeySave is a row that saved a journey.
+type journeySave struct {
+	definition string
+	updated    int64 // microseconds
+	seq        int64
+}
+
+// journeySaves returns the rows that saved a journey since it was last
+// deleted, newest first.
+func (s *Store) journeySaves(ctx context.Context, projectID, id string) ([]journeySave, error) {
+	rows, err := s.conn.Query(ctx, queries.Get("JourneySaves"), projectID, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var saves []journeySave
+	for rows.Next() {
+		var save journeySave
+		var deleted uint8
+		if err := rows.Scan(&save.definition, &deleted, &save.updated, &save.seq); err != nil {
+			return nil, err
+		}
+		if deleted == 1 {
+			break
+		}
+		saves = append(saves, save)
+	}
+	return saves, rows.Err()
 }
 
 // Journey returns the journey saved under id.
@@ -60,15 +133,15 @@ func (s *Store) DeleteJourney(ctx context.Context, projectID, id string) error {
 	if _, err := s.Journey(ctx, projectID, id); err != nil {
 		return err
 	}
-	if err := s.insertJourney(ctx, projectID, id, "", true, time.Now()); err != nil {
+	if _, err := s.insertJourney(ctx, projectID, id, "", true, time.Now()); err != nil {
 		return fmt.Errorf("delete journey %s: %w", id, err)
 	}
 	return nil
 }
 
 // insertJourney adds a row of a journey, numbered by the store's clock so
-// that the latest save or delete wins.
-func (s *Store) insertJourney(ctx context.Context, projectID, id, definition string, deleted bool, at time.Time) error {
+// that the latest save or delete wins, and returns its seq.
+func (s *Store) insertJourney(ctx context.Context, projectID, id, definition string, deleted bool, at time.Time) (int64, error) {
 	s.writeMu.Lock()
 	seq := s.clock.next(1)
 	s.writeMu.Unlock()
@@ -76,5 +149,5 @@ func (s *Store) insertJourney(ctx context.Context, projectID, id, definition str
 	if deleted {
 		flag = 1
 	}
-	return s.insert(ctx, queries.Get("InsertJourney"), projectID, id, definition, flag, micros(at), seq)
+	return seq, s.insert(ctx, queries.Get("InsertJourney"), projectID, id, definition, flag, micros(at), seq)
 }

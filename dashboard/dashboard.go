@@ -86,8 +86,8 @@ type view struct {
 	Page    page
 	Nav     []navEntry
 	Project struct{ ID, Name, WriteKey string }
-	// Origin is this server as the browser reached it, for the snippet that
-	// sends a first event.
+	// Origin is where browsers reach this server, as package http works it
+	// out, for the snippet that sends a first event.
 	Origin string
 	// ID is the page's {id}, if its pattern has one.
 	ID string
@@ -95,14 +95,15 @@ type view struct {
 	Next, Problem string
 }
 
-// ServePage writes the page whose pattern r matched.
-func (d *Dashboard) ServePage(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
+// ServePage writes the page whose pattern r matched; origin is where
+// browsers reach the server, such as https://waymark.example.com.
+func (d *Dashboard) ServePage(w http.ResponseWriter, r *http.Request, project waymark.Project, origin string) error {
 	pattern := strings.TrimPrefix(r.Pattern, "GET ")
 	for _, p := range pages {
 		if p.Pattern != pattern {
 			continue
 		}
-		v := view{Page: p, Origin: origin(r), ID: r.PathValue("id")}
+		v := view{Page: p, Origin: origin, ID: r.PathValue("id")}
 		v.Project.ID, v.Project.Name, v.Project.WriteKey = project.ID, project.Name, project.WriteKey
 		for _, p := range pages {
 			if p.Nav != "" {
@@ -150,13 +151,4 @@ func securityHeaders(h http.Header) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
-}
-
-// origin is the scheme and host the request was made to.
-func origin(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }

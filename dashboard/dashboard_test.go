@@ -31,7 +31,7 @@ func serve(d *Dashboard, project waymark.Project) http.Handler {
 	mux.Handle("GET /static/", d.Static())
 	for _, pattern := range d.Pages() {
 		mux.HandleFunc("GET "+pattern, func(w http.ResponseWriter, r *http.Request) {
-			if err := d.ServePage(w, r, project); err != nil {
+			if err := d.ServePage(w, r, project, "https://waymark.example.com"); err != nil {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
 			}
 		})

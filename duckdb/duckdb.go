@@ -76,6 +76,10 @@ type Store struct {
 	// opened read-only may be older than this binary.
 	schema int
 
+	// journeyMu makes journey writes take turns: DuckDB fails the later
+	// of two transactions that write one key at the same time.
+	journeyMu sync.Mutex
+
 	opts    Options
 	indexMu sync.Mutex
 	index   *columnar.Index // what reports read; see reports

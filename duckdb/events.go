@@ -81,10 +81,10 @@ func (s *Store) eventChunk(ctx context.Context, q report.EventQuery, limit int, 
 }
 
 // EventsStoredAfter calls fn, in storage order, with the events of f
-// stored after mark. Writes commit in seq order, so the highest seq read is
-// all the next mark needs.
+// stored after mark. Writes commit in seq order, so no row becomes visible
+// below a seq already read: the highest seq read is all the next mark needs.
 func (s *Store) EventsStoredAfter(ctx context.Context, f report.EventFilter, mark report.LiveMark, fn func(e *report.StoredEvent) error) (report.LiveMark, error) {
-	return storage.StoredAfter(ctx, f, mark, s.storedAfter, fn)
+	return storage.StoredAfter(ctx, f, mark, 0, s.storedAfter, fn)
 }
 
 // LiveStart returns the mark after the project's events stored so far.
@@ -93,7 +93,7 @@ func (s *Store) LiveStart(ctx context.Context, f report.EventFilter) (report.Liv
 	if err := s.db.QueryRowContext(ctx, queries.Get("LastSeq"), f.ProjectID).Scan(&seq); err != nil {
 		return report.LiveMark{}, fmt.Errorf("last seq: %w", err)
 	}
-	return storage.LiveStart(ctx, f, seq, s.storedAfter)
+	return storage.LiveStart(ctx, f, seq, 0, s.storedAfter)
 }
 
 // storedAfter implements storage.StoredAfterFunc.

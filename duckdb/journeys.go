@@ -17,18 +17,42 @@ import (
 // SaveJourney stores a journey definition under its id, replacing the one
 // saved before, and returns it with the time it was saved.
 func (s *Store) SaveJourney(ctx context.Context, projectID string, j report.Journey) (report.SavedJourney, error) {
+	saved, _, err := s.writeJourney(ctx, "SaveJourney", projectID, j)
+	return saved, err
+}
+
+// CreateJourney stores a journey definition under its id unless a journey
+// is saved there: then it fails with KindConflict.
+func (s *Store) CreateJourney(ctx context.Context, projectID string, j report.Journey) (report.SavedJourney, error) {
+	saved, stored, err := s.writeJourney(ctx, "CreateJourney", projectID, j)
+	if err == nil && !stored {
+		return report.SavedJourney{}, storage.JourneyExists(j.ID)
+	}
+	return saved, err
+}
+
+// writeJourney runs the statement query with j, now, and tells whether it
+// stored a row.
+func (s *Store) writeJourney(ctx context.Context, query, projectID string, j report.Journey) (report.SavedJourney, bool, error) {
 	if s.writer == nil {
-		return report.SavedJourney{}, waymark.Errorf(waymark.KindInvalid, "the store is open read-only")
+		return report.SavedJourney{}, false, waymark.Errorf(waymark.KindInvalid, "the store is open read-only")
 	}
 	definition, err := storage.JourneyDefinition(j)
 	if err != nil {
-		return report.SavedJourney{}, err
+		return report.SavedJourney{}, false, err
 	}
+	s.journeyMu.Lock()
+	defer s.journeyMu.Unlock()
 	saved := report.SavedJourney{Journey: j, Updated: time.Now().UTC().Truncate(time.Microsecond)}
-	if _, err := s.db.ExecContext(ctx, queries.Get("SaveJourney"), projectID, j.ID, definition, saved.Updated); err != nil {
-		return report.SavedJourney{}, fmt.Errorf("save journey %s: %w", j.ID, err)
+	result, err := s.db.ExecContext(ctx, queries.Get(query), projectID, j.ID, definition, saved.Updated)
+	if err != nil {
+		return report.SavedJourney{}, false, fmt.Errorf("save journey %s: %w", j.ID, err)
 	}
-	return saved, nil
+	n, err := result.RowsAffected()
+	if err != nil {
+		return report.SavedJourney{}, false, fmt.Errorf("save journey %s: %w", j.ID, err)
+	}
+	return saved, n > 0, nil
 }
 
 // Journey returns the journey saved under id.
@@ -62,6 +86,8 @@ func (s *Store) DeleteJourney(ctx context.Context, projectID, id string) error {
 	if s.writer == nil {
 		return waymark.Errorf(waymark.KindInvalid, "the store is open read-only")
 	}
+	s.journeyMu.Lock()
+	defer s.journeyMu.Unlock()
 	result, err := s.db.ExecContext(ctx, queries.Get("DeleteJourney"), projectID, id)
 	if err != nil {
 		return fmt.Errorf("delete journey %s: %w", id, err)

@@ -50,7 +50,8 @@ func TestSettings(t *testing.T) {
 
 // Where analytics.js is told to send (the settings' apiHost and protocol,
 // the loader's API host) follows the configuration first and the request's
-// headers only behind a trusted proxy, or uncached.
+// headers only behind a trusted proxy, or uncached. The dashboard's
+// first-event snippet names the same origin.
 func TestAnalyticsOrigin(t *testing.T) {
 	publicURL := func(raw string) func(*waymarkhttp.Config) {
 		u, err := url.Parse(raw)
@@ -107,6 +108,12 @@ func TestAnalyticsOrigin(t *testing.T) {
 			s := newServer(t, tt.config...)
 			settings := s.do(t, "GET", "/v1/projects/"+writeKey+"/settings", nil, tt.request...)
 			loader := s.do(t, "GET", "/analytics.js/v1/"+writeKey+"/analytics.min.js", nil, tt.request...)
+			page := s.do(t, "GET", "/", nil, append([]func(*http.Request){cookie(s.signIn(t, readKey))}, tt.request...)...)
+			if page.status != tt.status {
+				t.Errorf("dashboard page: status %d, want %d", page.status, tt.status)
+			} else if snippet := "curl -u " + writeKey + ": " + tt.protocol + "://" + strings.TrimSuffix(tt.apiHost, "/v1") + "/v1/track"; tt.status == http.StatusOK && !bytes.Contains(page.body, []byte(snippet)) {
+				t.Errorf("the dashboard's first-event snippet is not %q", snippet)
+			}
 			for _, a := range []answer{settings, loader} {
 				if a.status != tt.status {
 					t.Fatalf("status %d %s, want %d", a.status, a.body, tt.status)

@@ -2,12 +2,18 @@ package http_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	waymarkhttp "github.com/waymark-analytics/waymark/http"
+	"github.com/waymark-analytics/waymark/report"
 )
 
 // eventsBatch is a visit, a sign-up and two purchases of one person, and a
@@ -194,8 +200,8 @@ func TestLiveEvents(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/event-stream" || resp.Header.Get("Cache-Control") != "no-cache" {
 		t.Fatalf("GET /api/v1/events/live = %d %v", resp.StatusCode, resp.Header)
 	}
-	if got := stream.next(time.Second); strings.Join(got, "\n") != "retry: 2000" {
-		t.Fatalf("first message %q, want the retry hint", got)
+	if got := stream.next(time.Second); len(got) != 2 || got[0] != "retry: 2000" || !strings.HasPrefix(got[1], "id: ") {
+		t.Fatalf("first message %q, want the retry hint and the id to resume from", got)
 	}
 
 	// The page view is left out by the filter; the track call shows
@@ -215,18 +221,23 @@ func TestLiveEvents(t *testing.T) {
 		t.Fatalf("data %s (%v), want the export line of live-1", message[1], err)
 	}
 	lastID := strings.TrimPrefix(message[0], "id: ")
+	if got := stream.next(time.Second); len(got) != 1 || !strings.HasPrefix(got[0], "id: ") {
+		t.Fatalf("after the read: %q, want the id of its mark alone", got)
+	}
 	stop()
 
-	// A reconnecting client resumes after the last event it got.
+	// A reconnecting client resumes after the last event it got: it gets
+	// the next one, not that one again.
 	if a := s.post(t, "/v1/track", `{"userId":"ada","event":"Missed","messageId":"live-2"}`); a.status != http.StatusOK {
 		t.Fatalf("POST /v1/track = %d %s", a.status, a.body)
 	}
 	_, stream, stop = s.live(t, "", header("Last-Event-ID", lastID))
 	defer stop()
-	stream.next(time.Second) // retry
+	stream.next(time.Second) // retry and id
 	if got := stream.next(2 * time.Second); len(got) != 2 || !strings.Contains(got[1], `"messageId":"live-2"`) {
 		t.Fatalf("after reconnecting: %q, want live-2", got)
 	}
+	stream.next(time.Second) // the read's id
 
 	// A server that shuts down ends its streams.
 	s.server.CloseStreams()
@@ -251,5 +262,34 @@ func TestLiveEvents(t *testing.T) {
 	a := s.do(t, "GET", "/api/v1/events/live", nil, header("Last-Event-ID", "x"), bearer(readKey))
 	if a.status != http.StatusBadRequest {
 		t.Errorf("a bad Last-Event-ID = %d %s, want 400", a.status, a.body)
+	}
+}
+
+// failingLive is a store whose live reads fail.
+type failingLive struct{ waymarkhttp.Store }
+
+func (failingLive) EventsStoredAfter(context.Context, report.EventFilter, report.LiveMark, func(*report.StoredEvent) error) (report.LiveMark, error) {
+	return report.LiveMark{}, errors.New("the disk is full")
+}
+
+// TestLiveEventsStoreFails checks that a stream whose store fails says so
+// and ends, and that it tells the browser to wait 30 seconds, not 2,
+// before it reconnects: every open tab would.
+func TestLiveEventsStoreFails(t *testing.T) {
+	s := newServer(t, func(c *waymarkhttp.Config) { c.Store = failingLive{c.Store} })
+	_, stream, stop := s.live(t, "")
+	defer stop()
+	stream.next(time.Second) // retry and id
+	got := stream.next(2 * time.Second)
+	if want := []string{"retry: 30000", "event: error", `data: {"error":"internal error"}`}; !slices.Equal(got, want) {
+		t.Errorf("after the store failed: %q, want %q", got, want)
+	}
+	select {
+	case line, ok := <-stream.lines:
+		if ok {
+			t.Errorf("the stream went on with %q", line)
+		}
+	case <-time.After(2 * time.Second):
+		t.Errorf("the stream went on after the error")
 	}
 }

@@ -16,16 +16,20 @@ import (
 // JourneyStore keeps each project's saved journey definitions.
 type JourneyStore interface {
 	SaveJourney(ctx context.Context, projectID string, j report.Journey) (report.SavedJourney, error)
+	// CreateJourney saves j unless a journey has its id, failing with
+	// KindConflict then.
+	CreateJourney(ctx context.Context, projectID string, j report.Journey) (report.SavedJourney, error)
 	Journey(ctx context.Context, projectID, id string) (report.SavedJourney, error)
 	Journeys(ctx context.Context, projectID string) ([]report.SavedJourney, error)
 	DeleteJourney(ctx context.Context, projectID, id string) error
 }
 
-// journeyID is what a saved journey's id may be, so that it reads well in
-// a URL path and a file name: up to maxJourneyID characters.
-var journeyID = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
-
+// maxJourneyID is the length of the longest journey id.
 const maxJourneyID = 64
+
+// journeyID is what a saved journey's id may be, so that it reads well in
+// a URL path and a file name.
+var journeyID = regexp.MustCompile(fmt.Sprintf(`^[a-z0-9][a-z0-9_-]{0,%d}$`, maxJourneyID-1))
 
 // listJourneys answers GET /api/v1/journeys: every saved journey, by name.
 func (s *Server) listJourneys(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
@@ -47,20 +51,34 @@ func (s *Server) createJourney(w http.ResponseWriter, r *http.Request, project w
 	if err != nil {
 		return err
 	}
-	if j.ID == "" {
-		j.ID, err = s.freeJourneyID(r.Context(), project.ID, j.Name)
-	} else {
-		err = s.newJourneyID(r.Context(), project.ID, j.ID)
+	named := j.ID != ""
+	if named {
+		if err := validJourneyID(j.ID); err != nil {
+			return err
+		}
 	}
-	if err != nil {
-		return err
+	// An id made of the name that another request takes meanwhile is made
+	// again, a few times: each try sees one more id taken. A conflict on
+	// the body's id is the client's to resolve.
+	for made := 1; ; made++ {
+		if !named {
+			if j.ID, err = s.freeJourneyID(r.Context(), project.ID, j.Name); err != nil {
+				return err
+			}
+		}
+		saved, err := s.Store.CreateJourney(r.Context(), project.ID, j)
+		if waymark.ErrorKind(err) == waymark.KindConflict && !named && made < 10 {
+			continue
+		}
+		if waymark.ErrorKind(err) == waymark.KindConflict {
+			return waymark.Errorf(waymark.KindConflict, "a journey with id %q exists; PUT /api/v1/journeys/%s replaces it", j.ID, j.ID)
+		}
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Location", "/api/v1/journeys/"+url.PathEscape(saved.ID))
+		return writeJSON(w, http.StatusCreated, saved)
 	}
-	saved, err := s.Store.SaveJourney(r.Context(), project.ID, j)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/journeys/"+url.PathEscape(saved.ID))
-	return writeJSON(w, http.StatusCreated, saved)
 }
 
 // putJourney answers PUT /api/v1/journeys/{id}: the body is a journey
@@ -88,7 +106,11 @@ func (s *Server) putJourney(w http.ResponseWriter, r *http.Request, project waym
 // journey answers GET /api/v1/journeys/{id}, as JSON or, with
 // ?format=yaml, as YAML.
 func (s *Server) journey(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
-	format := r.URL.Query().Get("format")
+	p, err := params(r, "format")
+	if err != nil {
+		return err
+	}
+	format := p["format"]
 	if format != "" && format != "json" && format != "yaml" {
 		return waymark.Errorf(waymark.KindInvalid, "format %q: use json or yaml", format)
 	}
@@ -115,11 +137,15 @@ func (s *Server) deleteJourney(w http.ResponseWriter, r *http.Request, project w
 // the journey map of a saved journey, as POST /api/v1/journeys/report
 // answers it for the same definition.
 func (s *Server) savedJourneyReport(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
-	from, err := timeParameter(r, "from")
+	p, err := params(r, "from", "to")
 	if err != nil {
 		return err
 	}
-	to, err := timeParameter(r, "to")
+	from, err := parseTime("from", p["from"])
+	if err != nil {
+		return err
+	}
+	to, err := parseTime("to", p["to"])
 	if err != nil {
 		return err
 	}
@@ -152,21 +178,6 @@ func validJourneyID(id string) error {
 		return waymark.Errorf(waymark.KindInvalid, "journey id %q: use 1 to %d lowercase letters, digits, '-' and '_', starting with a letter or digit", id, maxJourneyID)
 	}
 	return nil
-}
-
-// newJourneyID checks an id for a journey to create: valid, and not saved.
-func (s *Server) newJourneyID(ctx context.Context, projectID, id string) error {
-	if err := validJourneyID(id); err != nil {
-		return err
-	}
-	_, err := s.Store.Journey(ctx, projectID, id)
-	switch {
-	case err == nil:
-		return waymark.Errorf(waymark.KindConflict, "a journey with id %q exists; PUT /api/v1/journeys/%s replaces it", id, id)
-	case waymark.ErrorKind(err) == waymark.KindNotFound:
-		return nil
-	}
-	return err
 }
 
 // freeJourneyID makes an id of a journey's name that no saved journey of the
@@ -216,11 +227,6 @@ func slug(name string) string {
 		return "journey"
 	}
 	return s
-}
-
-// timeParameter reads a query parameter that is a time (see parseTime).
-func timeParameter(r *http.Request, name string) (time.Time, error) {
-	return parseTime(name, r.URL.Query().Get(name))
 }
 
 // parseTime reads the value of a parameter that is a time, as

@@ -2,8 +2,11 @@ package http_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -63,12 +66,15 @@ func TestSavedJourneysAPI(t *testing.T) {
 		{"GET", "/api/v1/journeys/funnel", "", 200, `"id":"funnel","name":"Funnel","stages":[{"name":"Viewed","touchpoints":[{"event":"Viewed"}]},{"name":"Bought","touchpoints":[{"label":"paid","event":"Bought"}]}],"window":"1w","updated":"`}, // 7d reads back as 1w
 		{"GET", "/api/v1/journeys/funnel?format=json", "", 200, `"id":"funnel"`},
 		{"GET", "/api/v1/journeys/funnel?format=xml", "", 400, `format "xml": use json or yaml`},
+		{"GET", "/api/v1/journeys/funnel?formt=yaml", "", 400, `unknown parameter "formt": use format`},
 		{"GET", "/api/v1/journeys/nope", "", 404, `no journey with id "nope"`},
 		{"GET", "/api/v1/journeys/checkout/report", "", 200, `"persons":3,"conversion":0.3333333333333333`},
 		{"GET", "/api/v1/journeys/checkout/report?from=2026-01-01&to=2026-01-02", "", 200, `"persons":2,"conversion":0.5`},
 		{"GET", "/api/v1/journeys/checkout/report?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00%2B01:00", "", 200, `"persons":2,"conversion":0.5`},
 		{"GET", "/api/v1/journeys/checkout/report?from=yesterday", "", 400, `from: "yesterday" is not a date (2026-09-01) or an RFC 3339 time (2026-09-01T12:00:00Z)`},
 		{"GET", "/api/v1/journeys/checkout/report?to=2026-13-01", "", 400, `to: "2026-13-01" is not a date`},
+		{"GET", "/api/v1/journeys/checkout/report?form=2026-01-01", "", 400, `unknown parameter "form": use from, to`},
+		{"GET", "/api/v1/journeys/checkout/report?from=2026-01-01&from=2026-01-02", "", 400, `parameter "from" is given 2 times: give it once`},
 		{"GET", "/api/v1/journeys/nope/report", "", 404, `no journey with id "nope"`},
 		{"DELETE", "/api/v1/journeys/checkout-2", "", 204, ""},
 		{"DELETE", "/api/v1/journeys/checkout-2", "", 404, `no journey with id "checkout-2"`},
@@ -241,4 +247,32 @@ updated: `
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestCreateJourneysAtOnce posts creates at the same time: of those with
+// one id, one gets 201 and the others 409; each of those without an id gets
+// an id of its own.
+func TestCreateJourneysAtOnce(t *testing.T) {
+	s := newServer(t)
+	const posts = 4
+	named, unnamed := make([]int, posts), make([]string, posts)
+	var wg sync.WaitGroup
+	for i := range posts {
+		wg.Go(func() {
+			named[i] = s.post(t, "/api/v1/journeys", withID("race", checkout), bearer(readKey)).status
+			a := s.post(t, "/api/v1/journeys", checkout, bearer(readKey))
+			var saved struct{ ID string }
+			json.Unmarshal(a.body, &saved)
+			unnamed[i] = fmt.Sprint(a.status, " ", saved.ID)
+		})
+	}
+	wg.Wait()
+	slices.Sort(named)
+	if want := []int{201, 409, 409, 409}; !slices.Equal(named, want) {
+		t.Errorf("creates of one id answered %v, want %v", named, want)
+	}
+	slices.Sort(unnamed)
+	if want := []string{"201 checkout", "201 checkout-2", "201 checkout-3", "201 checkout-4"}; !slices.Equal(unnamed, want) {
+		t.Errorf("creates without an id answered %v, want %v", unnamed, want)
+	}
 }

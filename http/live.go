@@ -3,7 +3,6 @@ package http
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/waymark-analytics/waymark"
@@ -13,17 +12,20 @@ import (
 
 // The pace of a live stream: how often it asks the store for new events,
 // how often it sends a comment so that proxies keep the connection open,
-// and how long a browser waits before it reconnects.
+// and how long a browser waits before it reconnects: longer after the
+// store failed, for then every open tab reconnects, and a failing store
+// seldom heals within seconds.
 const (
-	livePoll      = 500 * time.Millisecond
-	liveHeartbeat = 15 * time.Second
-	liveRetry     = 2 * time.Second
+	livePoll        = 500 * time.Millisecond
+	liveHeartbeat   = 15 * time.Second
+	liveRetry       = 2 * time.Second
+	liveRetryFailed = 30 * time.Second
 )
 
 // liveEvents answers GET /api/v1/events/live: Server-Sent Events, one
 // event a message, each new stored event of the filter as its export line,
 // until the client goes or the server shuts down. A client that reconnects
-// with Last-Event-ID resumes after that event.
+// with Last-Event-ID resumes after that event, and gets none twice.
 func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
 	p, err := params(r, "person", "type", "name", "where")
 	if err != nil {
@@ -39,7 +41,7 @@ func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request, project waym
 	ctx := r.Context()
 	var mark report.LiveMark
 	if id := r.Header.Get("Last-Event-ID"); id != "" {
-		if mark.Seq, err = strconv.ParseInt(id, 10, 64); err != nil {
+		if mark, err = report.ParseLiveMark(id); err != nil {
 			return waymark.Errorf(waymark.KindInvalid, "Last-Event-ID %q is not an id this stream sent", id)
 		}
 	} else if mark, err = s.Store.LiveStart(ctx, f); err != nil {
@@ -53,7 +55,11 @@ func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request, project waym
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("X-Accel-Buffering", "no") // nginx would hold the events back
 	w.WriteHeader(http.StatusOK)
-	fmt.Fprintf(w, "retry: %d\n\n", liveRetry.Milliseconds())
+	// Each id is the mark to resume from. A message of an id alone moves
+	// the browser's Last-Event-ID on without an event: after a read, to
+	// the read's mark, which holds more than the last event's.
+	sentID := mark.String()
+	fmt.Fprintf(w, "retry: %d\nid: %s\n\n", liveRetry.Milliseconds(), sentID)
 	flusher.Flush()
 
 	enc := segment.NewEncoder(w)
@@ -70,8 +76,11 @@ func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request, project waym
 			fmt.Fprint(w, ": heartbeat\n\n")
 			flusher.Flush()
 		case <-poll.C:
+			passed := mark
 			next, err := s.Store.EventsStoredAfter(ctx, f, mark, func(e *report.StoredEvent) error {
-				fmt.Fprintf(w, "id: %d\ndata: ", e.Seq)
+				passed = passed.After(e)
+				sentID = passed.String()
+				fmt.Fprintf(w, "id: %s\ndata: ", sentID)
 				if err := enc.Encode(segment.Export(&e.Event, e.PersonID)); err != nil { // ends the line
 					return err
 				}
@@ -82,7 +91,7 @@ func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request, project waym
 			if err != nil {
 				if ctx.Err() == nil {
 					s.Logger.Error("live events failed", "err", err)
-					fmt.Fprint(w, "event: error\ndata: ")
+					fmt.Fprintf(w, "retry: %d\nevent: error\ndata: ", liveRetryFailed.Milliseconds())
 					enc.Encode(map[string]string{"error": waymark.ErrorMessage(err)})
 					fmt.Fprint(w, "\n")
 					flusher.Flush()
@@ -90,6 +99,11 @@ func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request, project waym
 				return nil
 			}
 			mark = next
+			if id := mark.String(); id != sentID {
+				sentID = id
+				fmt.Fprintf(w, "id: %s\n\n", sentID)
+				flusher.Flush()
+			}
 		}
 	}
 }

@@ -20,6 +20,9 @@ type origin struct {
 	fromRequest bool
 }
 
+// url is the origin as a base URL, such as https://waymark.example.com/prefix.
+func (o origin) url() string { return o.scheme + "://" + o.host }
+
 // origin returns where browsers reach the server, from the first that is
 // known: the configured public URL; the headers a trusted proxy sets; the
 // listen address unless it is a wildcard; and last the request's Host.

@@ -78,7 +78,7 @@ func (s *Server) Handler() http.Handler {
 		mux.HandleFunc("POST /logout", s.handle(s.signOut))
 		mux.Handle("GET /static/", d.Static())
 		for _, pattern := range d.Pages() {
-			mux.HandleFunc("GET "+pattern, s.handle(s.withSession(d.ServePage)))
+			mux.HandleFunc("GET "+pattern, s.handle(s.withSession(s.page)))
 		}
 	}
 

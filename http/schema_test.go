@@ -90,7 +90,7 @@ func TestReportWarnings(t *testing.T) {
 	s := newServer(t)
 	funnel := `{"steps":[{"touchpoints":[{"event":"Pricing"}]},{"touchpoints":[{"event":"Signed Upp"}]}]}`
 	a := s.post(t, "/api/v1/funnels", funnel, bearer(readKey))
-	if want := `"warnings":["no events yet: see docs/api.md to send the first one"]`; a.status != http.StatusOK || !strings.Contains(string(a.body), want) {
+	if want := `"warnings":["no events yet: the dashboard of this server shows how to send the first one"]`; a.status != http.StatusOK || !strings.Contains(string(a.body), want) {
 		t.Errorf("funnel on an empty project = %d %s, want %s", a.status, a.body, want)
 	}
 	if a := s.post(t, "/v1/batch", schemaBatch); a.status != http.StatusOK {

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"html"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -20,8 +21,10 @@ import (
 type Dashboard interface {
 	// Pages are the ServeMux patterns of its pages, such as "/journeys/{id}".
 	Pages() []string
-	// ServePage writes the page of r.Pattern for someone signed in to project.
-	ServePage(w http.ResponseWriter, r *http.Request, project waymark.Project) error
+	// ServePage writes the page of r.Pattern for someone signed in to
+	// project; origin is where browsers reach the server, as Server.origin
+	// works it out, such as https://waymark.example.com.
+	ServePage(w http.ResponseWriter, r *http.Request, project waymark.Project, origin string) error
 	// ServeSignIn writes the sign-in form with status and, if problem is
 	// set, what went wrong. The form posts r's "next" back.
 	ServeSignIn(w http.ResponseWriter, r *http.Request, status int, problem string) error
@@ -38,6 +41,7 @@ const (
 // signIn answers GET /login, with the form or, given ?key=, by signing in
 // directly (the link the startup banner prints), and POST /login from the
 // form. A right read key gets a session cookie and is sent on to "next".
+// A link followed from another site asks first, with a form to post.
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if r.Method == http.MethodGet && !r.URL.Query().Has("key") {
 		return s.Dashboard.ServeSignIn(w, r, http.StatusOK, "")
@@ -57,6 +61,16 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	next := localPath(r.FormValue("next"))
+	if r.Method == http.MethodGet && fromAnotherSite(r) {
+		// Another site could link to its own project's key and so sign this
+		// browser in to it (a login CSRF): ask before signing in.
+		return writeLinkPage(w, "same-origin", fmt.Sprintf("<!doctype html>\n<title>Sign in</title>\n"+
+			"<form method=\"post\" action=\"/login\">\n<p>You followed a sign-in link from another site. Sign in to its project “%s”?</p>\n"+
+			"<input type=\"hidden\" name=\"key\" value=\"%s\">\n<input type=\"hidden\" name=\"next\" value=\"%s\">\n"+
+			"<button type=\"submit\">Continue</button>\n</form>\n",
+			html.EscapeString(project.Name), html.EscapeString(key), html.EscapeString(next)))
+	}
 	expires := s.now().Add(sessionLifetime)
 	http.SetCookie(w, &http.Cookie{
 		Name:     sessionCookie,
@@ -67,20 +81,27 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		Secure:   s.overHTTPS(r),
 		SameSite: http.SameSiteStrictMode,
 	})
-	next := localPath(r.FormValue("next"))
 	if r.Method == http.MethodPost {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
-	// A link followed from another site (a web mail, a chat) is a cross-site
-	// navigation, and a SameSite=Strict cookie is not sent on a redirect
-	// that ends it: a page of this site that moves on starts a same-site one.
+	// A browser that does not say where a link came from may have followed
+	// it from another site, and a SameSite=Strict cookie is not sent on a
+	// redirect that ends a cross-site navigation: a page of this site that
+	// moves on starts a same-site one.
+	return writeLinkPage(w, "no-referrer", fmt.Sprintf("<!doctype html>\n<meta http-equiv=\"refresh\" content=\"0; url=%[1]s\">\n<title>Signed in</title>\n<p>Signed in. <a href=\"%[1]s\">Continue</a></p>\n",
+		html.EscapeString(next)))
+}
+
+// writeLinkPage writes page, an answer to a sign-in link, whose URL holds
+// a read key: no cache keeps it, and referrerPolicy says which requests
+// from the page may name it.
+func writeLinkPage(w http.ResponseWriter, referrerPolicy, page string) error {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'")
-	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; form-action 'self'")
+	w.Header().Set("Referrer-Policy", referrerPolicy)
 	w.Header().Set("Cache-Control", "no-store")
-	_, err = fmt.Fprintf(w, "<!doctype html>\n<meta http-equiv=\"refresh\" content=\"0; url=%[1]s\">\n<title>Signed in</title>\n<p>Signed in. <a href=\"%[1]s\">Continue</a></p>\n",
-		html.EscapeString(next))
+	_, err := io.WriteString(w, page)
 	return err
 }
 
@@ -95,6 +116,15 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
+}
+
+// page serves the dashboard page of r, told where browsers reach the server.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, project waymark.Project) error {
+	o, err := s.origin(r)
+	if err != nil {
+		return err
+	}
+	return s.Dashboard.ServePage(w, r, project, o.url())
 }
 
 // withSession serves a dashboard page to someone signed in; anyone else is
@@ -165,6 +195,14 @@ func sameOrigin(r *http.Request) bool {
 	}
 	origin, err := url.Parse(r.Header.Get("Origin"))
 	return err == nil && origin.Host != "" && origin.Host == r.Host
+}
+
+// fromAnotherSite tells whether a browser says that it sent r from a page
+// of another site, a sibling subdomain included. A direct visit (a link
+// opened from a terminal, a bookmark) says "none".
+func fromAnotherSite(r *http.Request) bool {
+	site := r.Header.Get("Sec-Fetch-Site")
+	return site != "" && site != "none" && site != "same-origin"
 }
 
 // safeMethod tells whether a request method only reads.

@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waymark-analytics/waymark"
 	waymarkhttp "github.com/waymark-analytics/waymark/http"
 )
 
@@ -113,6 +115,50 @@ func TestSignIn(t *testing.T) {
 	}
 }
 
+// TestSignInLinkFromAnotherSite checks that a sign-in link followed from
+// another site signs in only once the person presses Continue: else any
+// site could sign a browser in to its own project.
+func TestSignInLinkFromAnotherSite(t *testing.T) {
+	s := newServer(t)
+	for _, site := range []string{"cross-site", "same-site"} {
+		t.Run(site, func(t *testing.T) {
+			a := s.do(t, "GET", "/login?key="+readKey+"&next="+url.QueryEscape("/people?a=1&b=2"), nil, header("Sec-Fetch-Site", site))
+			if a.status != http.StatusOK {
+				t.Fatalf("GET /login?key= = %d %s, want 200", a.status, a.body)
+			}
+			if cookies := a.header.Values("Set-Cookie"); len(cookies) != 0 {
+				t.Errorf("a link from another site signed in: %v", cookies)
+			}
+			for _, want := range []string{
+				`<form method="post" action="/login">`,
+				`name="key" value="` + readKey + `"`,
+				`name="next" value="/people?a=1&amp;b=2"`,
+				`<button type="submit">Continue</button>`,
+				"Sign in to its project “Test”?",
+			} {
+				if !strings.Contains(string(a.body), want) {
+					t.Errorf("the page lacks %s:\n%s", want, a.body)
+				}
+			}
+			// Continue posts the form from this server's own page.
+			form := url.Values{"key": {readKey}, "next": {"/people?a=1&b=2"}}
+			a = s.do(t, "POST", "/login", strings.NewReader(form.Encode()),
+				header("Content-Type", "application/x-www-form-urlencoded"), header("Sec-Fetch-Site", "same-origin"))
+			if a.status != http.StatusSeeOther || a.header.Get("Location") != "/people?a=1&b=2" {
+				t.Fatalf("Continue = %d to %q, want 303 to /people?a=1&b=2", a.status, a.header.Get("Location"))
+			}
+			sessionCookie(t, a)
+		})
+	}
+	// A direct visit, such as the banner's link opened from a terminal,
+	// signs in at once.
+	a := s.do(t, "GET", "/login?key="+readKey, nil, header("Sec-Fetch-Site", "none"))
+	if a.status != http.StatusOK {
+		t.Fatalf("GET /login?key= = %d %s, want 200", a.status, a.body)
+	}
+	sessionCookie(t, a)
+}
+
 func TestSessionSecureOverHTTPS(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -204,6 +250,40 @@ func TestSessionSurvivesRestart(t *testing.T) {
 	again.url = restarted.URL
 	if a := again.do(t, "GET", "/api/v1/events", nil, cookie(c)); a.status != http.StatusOK {
 		t.Errorf("after a restart with the same secret: %d %s", a.status, a.body)
+	}
+}
+
+// rekeyed is a store whose projects have another read key.
+type rekeyed struct {
+	waymarkhttp.Store
+	readKey string
+}
+
+func (r rekeyed) Projects(ctx context.Context) ([]waymark.Project, error) {
+	projects, err := r.Store.Projects(ctx)
+	for i := range projects {
+		projects[i].ReadKey = r.readKey
+	}
+	return projects, err
+}
+
+// TestChangedReadKeyEndsSessions checks what docs/dashboard.md says: once
+// a project's read key changes, the sessions signed in with the old one
+// end, and the new key signs in.
+func TestChangedReadKeyEndsSessions(t *testing.T) {
+	s := newServer(t)
+	c := s.signIn(t, readKey)
+	config := testConfig(t, s.store, nil)
+	config.Store = rekeyed{Store: config.Store, readKey: "rk_changed"}
+	ts := httptest.NewServer(waymarkhttp.New(config).Handler())
+	defer ts.Close()
+	changed := *s
+	changed.url = ts.URL
+	if a := changed.do(t, "GET", "/api/v1/events", nil, cookie(c)); a.status != http.StatusUnauthorized {
+		t.Errorf("the old session with the read key changed: %d %s, want 401", a.status, a.body)
+	}
+	if a := changed.do(t, "GET", "/api/v1/events", nil, cookie(changed.signIn(t, "rk_changed"))); a.status != http.StatusOK {
+		t.Errorf("a session with the new read key: %d %s, want 200", a.status, a.body)
 	}
 }
 

@@ -108,8 +108,9 @@ func (p *Pipeline) process(src Source, payload *segment.Payload, raw json.RawMes
 	}
 	e.Campaign = channel.Classify(e.Campaign, e.Page.URL, e.Page.Referrer)
 	// A location the message gives (context.location, from a device's GPS
-	// or a back end that knows its customer) is more precise than the IP's.
-	if p.opts.Geo != nil && e.Geo.IP != "" && e.Geo.Country == "" {
+	// or a back end that knows its customer) is more precise than the IP's,
+	// even in part: a city without a country does not get the IP's city.
+	if p.opts.Geo != nil && e.Geo.IP != "" && e.Geo.Country == "" && e.Geo.Region == "" && e.Geo.City == "" {
 		e.Geo = p.opts.Geo.Lookup(e.Geo.IP)
 	}
 	e.Geo.IP = p.opts.IP.apply(e.Geo.IP)

@@ -54,6 +54,15 @@ func TestProcessEnrichment(t *testing.T) {
 			},
 		},
 		{
+			name:    "a partial context.location wins over GeoIP",
+			message: `{"type":"track","userId":"u","event":"x","context":{"ip":"203.0.113.9","location":{"region":"Vestland","city":"Bergen"}}}`,
+			check: func(t *testing.T, b Batch) {
+				if got, want := b.Events[0].Geo, (waymark.Geo{IP: "203.0.113.9", Region: "Vestland", City: "Bergen"}); got != want {
+					t.Errorf("geo = %+v, want %+v", got, want)
+				}
+			},
+		},
+		{
 			name:    "mobile app context fills the device",
 			message: `{"type":"screen","userId":"u","name":"Home","context":{"os":{"name":"Android","version":"14"},"device":{"type":"android"}}}`,
 			check: func(t *testing.T, b Batch) {

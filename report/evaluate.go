@@ -295,8 +295,9 @@ func ratio(a, b int) float64 {
 // seconds, and their histogram. The median of an even count is the mean of
 // the two middle values; the 90th percentile is the smallest value with at
 // least 90 % of the values at or below it. The average sums whole
-// microseconds, which is exact, so it does not depend on the order in which
-// a source passed the persons; selection instead of a sort keeps it linear.
+// microseconds in 128 bits, which is exact however many long durations
+// there are, so it does not depend on the order in which a source passed
+// the persons; selection instead of a sort keeps it linear.
 func summarize(seconds []float64) Durations {
 	d := Durations{Count: len(seconds), Histogram: make([]Bucket, len(histogramBounds))}
 	for i, b := range histogramBounds {
@@ -305,9 +306,9 @@ func summarize(seconds []float64) Durations {
 	if len(seconds) == 0 {
 		return d
 	}
-	var micros int64
+	var micros microsSum
 	for _, s := range seconds {
-		micros += int64(math.Round(s * 1e6))
+		micros.Add(int64(math.Round(s * 1e6)))
 		for i, b := range histogramBounds {
 			if b.below == 0 || s < b.below {
 				d.Histogram[i].Count++
@@ -316,7 +317,7 @@ func summarize(seconds []float64) Durations {
 		}
 	}
 	n := len(seconds)
-	d.Average = float64(micros) / 1e6 / float64(n)
+	d.Average = micros.Value() / 1e6 / float64(n)
 	values := slices.Clone(seconds)
 	d.Median = (nth(values, (n-1)/2) + nth(values, n/2)) / 2
 	d.P90 = nth(values, int(math.Ceil(0.9*float64(n)))-1)

@@ -151,12 +151,3 @@ func ParseEventCursor(s string) (EventCursor, error) {
 	}
 	return EventCursor{Time: time.UnixMicro(micros).UTC(), Seq: seq, MessageID: parts[2]}, nil
 }
-
-// LiveMark is how far a live stream has read: the highest seq it read, and
-// the messages of its last read, which an engine whose writes may become
-// visible out of seq order returns again and leaves out then. The zero
-// mark's Recent is empty.
-type LiveMark struct {
-	Seq    int64
-	Recent map[string]bool
-}

@@ -1,6 +1,10 @@
 package report
 
-import "math"
+import (
+	"math"
+	"math/big"
+	"math/bits"
+)
 
 // exactSum adds float64s without rounding error: its Value is the exact
 // sum rounded once, so it is the same whatever order the numbers come in.
@@ -64,4 +68,28 @@ func (s *exactSum) merge(o *exactSum) {
 	for _, x := range o.partials {
 		s.Add(x)
 	}
+}
+
+// microsSum adds whole microseconds exactly, in 128 bits of two's
+// complement with hi as the carry word: a million persons at 107 days
+// each already pass what an int64 holds.
+type microsSum struct {
+	hi int64
+	lo uint64
+}
+
+func (s *microsSum) Add(v int64) {
+	var carry uint64
+	s.lo, carry = bits.Add64(s.lo, uint64(v), 0)
+	s.hi += int64(carry) + v>>63 // v>>63 extends v's sign
+}
+
+// Value returns the sum, correctly rounded.
+func (s *microsSum) Value() float64 {
+	if lo := int64(s.lo); s.hi == lo>>63 { // it fits an int64
+		return float64(lo)
+	}
+	x := new(big.Int).Lsh(big.NewInt(s.hi), 64)
+	f, _ := new(big.Float).SetInt(x.Add(x, new(big.Int).SetUint64(s.lo))).Float64()
+	return f
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // NoEventsYet is the warning of a report on a project without events.
-const NoEventsYet = "no events yet: see docs/api.md to send the first one"
+const NoEventsYet = "no events yet: the dashboard of this server shows how to send the first one"
 
 // maxSuggestions bounds the names a warning suggests for a misspelt one.
 const maxSuggestions = 3

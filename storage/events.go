@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/report"
@@ -126,27 +127,31 @@ func (n EventSQL) Narrowed() bool { return n.Person || n.Type || n.Name || n.Fro
 // (see EventSQL.After), narrowed in SQL by the columns of q.
 type StoredAfterFunc func(ctx context.Context, q report.EventQuery, after int64, fn func(e *report.StoredEvent) error) error
 
-// StoredAfter is Store.EventsStoredAfter for an engine: read queries the
-// events after mark.Seq, and those of mark.Recent are left out. StoredAfter
-// checks the filter and applies it whole.
-func StoredAfter(ctx context.Context, f report.EventFilter, mark report.LiveMark, read StoredAfterFunc, fn func(e *report.StoredEvent) error) (report.LiveMark, error) {
+// StoredAfter is Store.EventsStoredAfter for an engine whose rows may
+// become visible as much as overlap below a seq already read: read queries
+// the events from there, or from mark.Floor if that is higher, and those
+// the mark has seen are left out. The next mark remembers the messages
+// within overlap of its seq. StoredAfter checks the filter and applies it
+// whole.
+func StoredAfter(ctx context.Context, f report.EventFilter, mark report.LiveMark, overlap int64, read StoredAfterFunc, fn func(e *report.StoredEvent) error) (report.LiveMark, error) {
 	if err := f.ValidateLive(); err != nil {
 		return mark, err
 	}
-	next := report.LiveMark{Seq: mark.Seq, Recent: map[string]bool{}}
-	err := read(ctx, report.EventQuery{EventFilter: f}, mark.Seq, func(e *report.StoredEvent) error {
+	next := report.LiveMark{Seq: mark.Seq, Floor: mark.Floor, Recent: map[uint64]int64{}}
+	err := read(ctx, report.EventQuery{EventFilter: f}, max(mark.Seq-overlap, mark.Floor), func(e *report.StoredEvent) error {
 		next.Seq = max(next.Seq, e.Seq)
-		next.Recent[e.Event.MessageID] = true
-		if mark.Recent[e.Event.MessageID] || !f.Matches(&e.Event, nil) {
+		next.Recent[report.LiveHash(e.Event.MessageID)] = e.Seq
+		if mark.Seen(e) || !f.Matches(&e.Event, nil) {
 			return nil
 		}
 		return fn(e)
 	})
+	maps.DeleteFunc(next.Recent, func(_ uint64, seq int64) bool { return seq <= next.Seq-overlap })
 	return next, err
 }
 
 // LiveStart is Store.LiveStart for an engine whose newest stored event has
 // the seq last: the mark of a read from there that passes nothing on.
-func LiveStart(ctx context.Context, f report.EventFilter, last int64, read StoredAfterFunc) (report.LiveMark, error) {
-	return StoredAfter(ctx, f, report.LiveMark{Seq: last}, read, func(*report.StoredEvent) error { return nil })
+func LiveStart(ctx context.Context, f report.EventFilter, last, overlap int64, read StoredAfterFunc) (report.LiveMark, error) {
+	return StoredAfter(ctx, f, report.LiveMark{Seq: last}, overlap, read, func(*report.StoredEvent) error { return nil })
 }

@@ -24,6 +24,12 @@ func JourneyDefinition(j report.Journey) (string, error) {
 	return strings.TrimSuffix(b.String(), "\n"), nil
 }
 
+// JourneyExists is the error of creating a journey under an id that a
+// saved journey has.
+func JourneyExists(id string) error {
+	return waymark.Errorf(waymark.KindConflict, "a journey with id %q exists", id)
+}
+
 // ReadJourney reads a stored row of a journey: its id, the definition's
 // text and when it was saved. A definition that cannot be read or run
 // sets the journey's Error.

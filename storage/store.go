@@ -55,8 +55,11 @@ type Store interface {
 	Projects(ctx context.Context) ([]waymark.Project, error)
 	CreateProject(ctx context.Context, p waymark.Project) error
 
-	// Saved journey definitions, per project.
+	// Saved journey definitions, per project. SaveJourney creates or
+	// replaces; CreateJourney fails with KindConflict when a journey has
+	// the id, even one that another request saves at the same time.
 	SaveJourney(ctx context.Context, projectID string, j report.Journey) (report.SavedJourney, error)
+	CreateJourney(ctx context.Context, projectID string, j report.Journey) (report.SavedJourney, error)
 	Journey(ctx context.Context, projectID, id string) (report.SavedJourney, error)
 	Journeys(ctx context.Context, projectID string) ([]report.SavedJourney, error)
 	DeleteJourney(ctx context.Context, projectID, id string) error

@@ -563,6 +563,10 @@ func TestDashboardRunsNoDataAsCode(t *testing.T) {
 			"properties": map[string]any{"plan": hostile, hostile: `"><b onmouseover=alert(5)>`, "revenue": 1},
 			"context":    map[string]any{"campaign": map[string]any{"name": hostile, "source": hostile}}},
 		map[string]any{"type": "track", "userId": id, "event": "Form Submitted", "properties": map[string]any{"form_type": hostile}},
+		map[string]any{"type": "page", "userId": id, "name": "Data page",
+			"properties": map[string]any{"url": "data:text/html,<script>alert(7)</script>", "path": "/data"}},
+		map[string]any{"type": "page", "userId": id, "name": "Blob page",
+			"properties": map[string]any{"url": "blob:https://evil.example/1b2c", "path": "/blob"}},
 	)
 	journey := map[string]any{"id": "hostile", "name": hostile, "stages": []map[string]any{
 		{"name": hostile, "touchpoints": []map[string]any{{"event": hostile, "label": `<b>label</b>`}}},
@@ -600,7 +604,7 @@ func TestDashboardRunsNoDataAsCode(t *testing.T) {
 				t.Errorf("the data opened dialogs: %q", dialogs)
 			}
 			injected := evaluate[[]string](t, tab, `[...document.querySelectorAll(
-				'main img, main script, main iframe, main svg, main b, [onerror], [onload], [onmouseover], a[href^="javascript:"]')]
+				'main img, main script, main iframe, main svg, main b, [onerror], [onload], [onmouseover], a[href^="javascript:"], a[href^="data:"], a[href^="blob:"]')]
 				.map((e) => e.outerHTML)`)
 			if len(injected) > 0 {
 				t.Errorf("the data became elements: %q", injected)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/waymark-analytics/waymark/report"
 )
@@ -82,12 +83,37 @@ func (q *queryFlags) print(answer []byte, result any, table func(w io.Writer), r
 		fmt.Fprintln(os.Stderr, "warning:", w)
 	}
 	if q.format == "csv" {
-		w := csv.NewWriter(os.Stdout)
-		w.WriteAll(rows())
-		return w.Error()
+		return writeCSV(os.Stdout, rows())
 	}
 	table(os.Stdout)
 	return nil
+}
+
+// writeCSV writes rows as CSV. A cell that a spreadsheet would take for a
+// formula (=, +, -, @, a tab or a carriage return first) gets a leading
+// apostrophe, as in the dashboard's CSV: person ids, names and values come
+// from untrusted data. Negative numbers stay numbers.
+func writeCSV(out io.Writer, rows [][]string) error {
+	w := csv.NewWriter(out)
+	for _, row := range rows {
+		cells := make([]string, len(row))
+		for i, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && !isNegativeNumber(cell) {
+				cell = "'" + cell
+			}
+			cells[i] = cell
+		}
+		w.Write(cells)
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// isNegativeNumber tells whether cell is a negative decimal number, as
+// number writes it.
+func isNegativeNumber(cell string) bool {
+	_, err := strconv.ParseFloat(cell, 64)
+	return err == nil && len(cell) > 1 && cell[0] == '-' && strings.Trim(cell[1:], "0123456789.") == ""
 }
 
 // noArguments parses flags that take no arguments after them.

@@ -108,7 +108,7 @@ func TestQueryWarns(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("query: %v\n%s%s", err, stdout.String(), stderr.String())
 	}
-	if want := "warning: no events yet: see docs/api.md to send the first one\n"; stderr.String() != want {
+	if want := "warning: no events yet: the dashboard of this server shows how to send the first one\n"; stderr.String() != want {
 		t.Errorf("standard error %q, want %q", stderr.String(), want)
 	}
 	if !strings.Contains(stdout.String(), "entered 0, converted 0") {
@@ -252,5 +252,51 @@ ada,"[""a1"",""ada""]",Acme,pro,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,Direct
 	}
 	if _, errOut := runWaymark(t, false, "query", "person", "nobody", "--data", dataDir); !strings.Contains(errOut, `no person with id "nobody"`) {
 		t.Errorf("unknown person: %s", errOut)
+	}
+}
+
+func TestWriteCSVGuardsFormulas(t *testing.T) {
+	tests := []struct{ cell, want string }{
+		{"Viewed", "Viewed"},
+		{"", ""},
+		{"=HYPERLINK(\"https://evil.example\")", `"'=HYPERLINK(""https://evil.example"")"`},
+		{"+1", "'+1"},
+		{"-2+3", "'-2+3"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"\tx", "'\tx"},
+		{"\r=x", "\"'\r=x\""},
+		{"-0.25", "-0.25"},
+		{"-12", "-12"},
+		{"-", "'-"},
+		{"-Inf", "'-Inf"},
+		{"-1e3", "'-1e3"},
+		{"a=b", "a=b"},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		if err := writeCSV(&out, [][]string{{"x", tt.cell}}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := out.String(), "x,"+tt.want+"\n"; got != want {
+			t.Errorf("cell %q: wrote %q, want %q", tt.cell, got, want)
+		}
+	}
+}
+
+// TestQueryCSVGuardsFormulas checks that names and person ids from the
+// data, which anyone with the write key sends, reach a CSV file guarded.
+func TestQueryCSVGuardsFormulas(t *testing.T) {
+	dataDir := t.TempDir()
+	events := filepath.Join(t.TempDir(), "events.ndjson")
+	os.WriteFile(events, []byte(`{"type":"track","messageId":"1","anonymousId":"=1+2","event":"@Viewed","timestamp":"2026-01-01T10:00:00Z"}
+{"type":"track","messageId":"2","anonymousId":"-2+3","event":"@Viewed","timestamp":"2026-01-01T10:00:00Z"}
+`), 0o600)
+	runWaymark(t, true, "import", "--data", dataDir, events)
+	funnel := []string{"query", "funnel", "--steps", "@Viewed,Bought", "--format", "csv", "--data", dataDir}
+	if got, _ := runWaymark(t, true, funnel...); !strings.Contains(got, "\n1,'@Viewed,false,2,") {
+		t.Errorf("funnel csv:\n%s", got)
+	}
+	if got, _ := runWaymark(t, true, append(funnel, "--persons", "1")...); got != "person\n'-2+3\n'=1+2\n" {
+		t.Errorf("persons csv:\n%s", got)
 	}
 }

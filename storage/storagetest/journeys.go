@@ -3,13 +3,15 @@ package storagetest
 import (
 	"context"
 	"encoding/json"
-	"github.com/waymark-analytics/waymark/storage"
+	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/waymark-analytics/waymark"
 	"github.com/waymark-analytics/waymark/report"
+	"github.com/waymark-analytics/waymark/storage"
 )
 
 // leadNurturing is seed 001's journey, with every part of a definition
@@ -240,5 +242,54 @@ func testUnreadableJourneys(t *testing.T, open Opener) {
 	}
 	if got := ids(journeys(t, s, "p")); !reflect.DeepEqual(got, []string{"fine", "too-long"}) {
 		t.Errorf("list after deleting one-stage = %v, want fine and too-long", got)
+	}
+}
+
+// testCreateJourney creates journeys: under a free id, once; under a taken
+// one, never, even when creates of the same id run at the same time; and
+// again once the journey is deleted.
+func testCreateJourney(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open.Must(t)
+	first, err := s.CreateJourney(ctx, "p", twoStages("j", "First"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateJourney(ctx, "p", twoStages("j", "Second")); waymark.ErrorKind(err) != waymark.KindConflict {
+		t.Errorf("creating a taken id: err = %v, want a conflict", err)
+	}
+	if got, err := s.Journey(ctx, "p", "j"); err != nil || got.Name != "First" {
+		t.Errorf("after a refused create: %+v, %v; want First", got.Journey, err)
+	} else {
+		sameJourney(t, got, first)
+	}
+	if err := s.DeleteJourney(ctx, "p", "j"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateJourney(ctx, "p", twoStages("j", "Again")); err != nil {
+		t.Errorf("creating a deleted journey's id: %v", err)
+	}
+
+	// Creates of one id at the same time: one wins, and the journey is its.
+	const creates = 6
+	var wg sync.WaitGroup
+	errs := make([]error, creates)
+	for i := range creates {
+		wg.Go(func() { _, errs[i] = s.CreateJourney(ctx, "p", twoStages("race", fmt.Sprint("Create ", i))) })
+	}
+	wg.Wait()
+	winner := ""
+	for i, err := range errs {
+		switch {
+		case err == nil && winner == "":
+			winner = fmt.Sprint("Create ", i)
+		case err == nil:
+			t.Errorf("%s and create %d both succeeded", winner, i)
+		case waymark.ErrorKind(err) != waymark.KindConflict:
+			t.Errorf("create %d: err = %v, want a conflict", i, err)
+		}
+	}
+	if got, err := s.Journey(ctx, "p", "race"); err != nil || got.Name != winner {
+		t.Errorf("after the race: %q, %v; want the winner's, %q", got.Name, err, winner)
 	}
 }

@@ -2,6 +2,7 @@ package storagetest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -73,5 +74,69 @@ func testEventsStoredAfter(t *testing.T, open Opener) {
 		func(*report.StoredEvent) error { return nil })
 	if waymark.ErrorKind(err) != waymark.KindInvalid {
 		t.Errorf("person field: err = %v, want invalid", err)
+	}
+}
+
+// testLiveResume follows a stream that a client resumes from the ids it was
+// sent, as a browser does after a dropped connection: from the mark after
+// each event and from the mark after each read. A resume passes no event on
+// twice and misses none stored since.
+func testLiveResume(t *testing.T, open Opener) {
+	s := open.Must(t)
+	f := report.EventFilter{ProjectID: "p"}
+	// read reads on from the id of mark, and returns the ids of the events
+	// passed on, the ids sent with them and the id of the read's mark.
+	read := func(mark report.LiveMark) (events []string, sent []report.LiveMark, end report.LiveMark) {
+		t.Helper()
+		mark, err := report.ParseLiveMark(mark.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		passed := mark
+		end, err = s.EventsStoredAfter(context.Background(), f, mark, func(e *report.StoredEvent) error {
+			passed = passed.After(e)
+			events, sent = append(events, e.Event.MessageID), append(sent, passed)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return events, sent, end
+	}
+	write(t, s, track("old", "A", t0))
+	start, err := s.LiveStart(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, s, track("t1", "A", t0), track("t2", "B", t0))
+	events, sent, end := read(start)
+	if got := strings.Join(events, " "); got != "t1 t2" {
+		t.Fatalf("first read: %q, want t1 t2", got)
+	}
+	if got, _, _ := read(end); got != nil {
+		t.Errorf("resumed after the read: %q, want nothing", got)
+	}
+	if got, _, _ := read(sent[0]); strings.Join(got, " ") != "t2" {
+		t.Errorf("resumed after t1: %q, want t2", got)
+	}
+	write(t, s, track("t3", "A", t0))
+	if got, _, _ := read(end); strings.Join(got, " ") != "t3" {
+		t.Errorf("resumed after the read, with t3 stored since: %q, want t3", got)
+	}
+	if got, _, _ := read(sent[0]); strings.Join(got, " ") != "t2 t3" {
+		t.Errorf("resumed after t1, with t3 stored since: %q, want t2 t3", got)
+	}
+	// More messages than an id holds.
+	var many []waymark.Event
+	for i := range 50 {
+		many = append(many, track(fmt.Sprint("m", i), "C", t0))
+	}
+	write(t, s, many...)
+	events, _, end = read(end)
+	if len(events) != 51 {
+		t.Fatalf("read %d events, want t3 and 50 more", len(events))
+	}
+	if got, _, _ := read(end); got != nil {
+		t.Errorf("resumed after 51 events: %q, want nothing", got)
 	}
 }

@@ -50,12 +50,14 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener, sizes Sizes) {
 		{"RejectionsOldestFirst", testRejections},
 		{"Projects", testProjects},
 		{"Journeys", testJourneys},
+		{"CreateJourney", testCreateJourney},
 		{"UnreadableJourneys", testUnreadableJourneys},
 		{"Spend", testSpend},
 		{"Events", testEvents},
 		{"SearchPersons", testSearchPersons},
 		{"Overview", testOverview},
 		{"EventsStoredAfter", testEventsStoredAfter},
+		{"LiveResume", testLiveResume},
 	}
 	// The randomized tests take longest. They start first, so that the short
 	// ones fill in around them rather than leave them running alone at the

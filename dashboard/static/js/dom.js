@@ -36,13 +36,14 @@ function append(el, children) {
 }
 
 // safeURL keeps links on this server or on the web: a URL from the data
-// (a page's address, a referrer) could be "javascript:...".
+// (a page's address, a referrer) could be "javascript:..." or a "data:"
+// page. Only paths and http and https URLs pass.
 export function safeURL(url) {
   const s = String(url);
   if (s.startsWith('/') && !s.startsWith('//')) return s;
   try {
     const u = new URL(s);
-    if (u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'blob:' || u.protocol === 'data:') return u.href;
+    if (u.protocol === 'http:' || u.protocol === 'https:') return u.href;
   } catch { /* not a URL */ }
   return '#';
 }
@@ -106,9 +107,11 @@ export function problemsNote(problems) {
     h('p', {}, 'Fix it in the address bar or ', h('a', { href: location.pathname }, 'start over'), '.'));
 }
 
-// download saves data as a file.
+// download saves data as a file. url is a blob: or data: URL the page made
+// itself, so it is set as it is, not through h's check of data's URLs.
 export function download(name, url) {
-  const a = h('a', { href: url, download: name, class: 'hidden' });
+  const a = h('a', { download: name, class: 'hidden' });
+  a.href = url;
   document.body.append(a);
   a.click();
   a.remove();
