@@ -3,7 +3,6 @@ package clickhouse
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"text/template"
@@ -146,8 +145,8 @@ func (s *Store) eventArgs(ctx context.Context, q *report.EventQuery, narrow stor
 		}
 		args = append(args, ch.Named("ids", set(ids)))
 	}
-	return append(args, ch.Named("type", q.Type), ch.Named("name", q.Name),
-		ch.Named("from", rangeBound(q.From, math.MinInt64)), ch.Named("to", rangeBound(q.To, math.MaxInt64))), nil
+	from, to := storage.MicroRange(q.From, q.To)
+	return append(args, ch.Named("type", q.Type), ch.Named("name", q.Name), ch.Named("from", from), ch.Named("to", to)), nil
 }
 
 // readEvents runs Events.sql. When fn stops early, the query is cancelled
@@ -189,14 +188,6 @@ func (s *Store) readEvents(ctx context.Context, shape eventSQL, args []any, proj
 		}
 	}
 	return rows.Err()
-}
-
-// rangeBound is a range bound in microseconds; unbounded when zero.
-func rangeBound(t time.Time, unbounded int64) int64 {
-	if t.IsZero() {
-		return unbounded
-	}
-	return micros(storage.CeilMicro(t))
 }
 
 // personIDs returns the person a distinct id resolves to and every id
