@@ -229,23 +229,26 @@ func (b *benchServer) kill() { b.cmd.Process.Kill() }
 
 // onEngines runs a benchmark on the embedded engine over dir and, with a
 // ClickHouse URL, on ClickHouse, whose server keeps its files in a
-// temporary dir.
-func onEngines(dir, clickhouseURL string, run func(engine string, data dataFlags) error) error {
-	if err := run("embedded", dataFlags{dir: dir}); err != nil {
-		return fmt.Errorf("embedded: %w", err)
+// temporary dir; it returns the results in that order.
+func onEngines[R any](dir, clickhouseURL string, run func(engine string, data dataFlags) (R, error)) ([]R, error) {
+	embedded, err := run("embedded", dataFlags{dir: dir})
+	if err != nil {
+		return nil, fmt.Errorf("embedded: %w", err)
 	}
+	results := []R{embedded}
 	if clickhouseURL == "" {
-		return nil
+		return results, nil
 	}
 	tmp, err := os.MkdirTemp("", "waymark-bench")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	if err := run("ClickHouse", dataFlags{dir: tmp, store: clickhouseURL}); err != nil {
-		return fmt.Errorf("ClickHouse: %w", err)
+	onClickHouse, err := run("ClickHouse", dataFlags{dir: tmp, store: clickhouseURL})
+	if err != nil {
+		return nil, fmt.Errorf("ClickHouse: %w", err)
 	}
-	return nil
+	return append(results, onClickHouse), nil
 }
 
 func waitHealthy(ctx context.Context, addr string) error {

@@ -54,11 +54,8 @@ type benchAttributionRun struct {
 // hand-written SQL of the linear one over the same rows; it fails when the
 // credits differ.
 func benchAttribution(ctx context.Context, dir, clickhouseURL string, events, runs int) error {
-	var results []benchAttributionRun
-	err := onEngines(dir, clickhouseURL, func(engine string, data dataFlags) error {
-		r, err := benchAttributionReports(ctx, engine, data, events, runs)
-		results = append(results, r)
-		return err
+	results, err := onEngines(dir, clickhouseURL, func(engine string, data dataFlags) (benchAttributionRun, error) {
+		return benchAttributionReports(ctx, engine, data, events, runs)
 	})
 	if err != nil {
 		return err

@@ -51,11 +51,8 @@ type benchPathsReport struct {
 // serve` on each engine and, on ClickHouse, in the same run, the paths by
 // hand in SQL over the same rows; it fails when their counts differ.
 func benchPathsRun(ctx context.Context, dir, clickhouseURL string, events, runs int) error {
-	var reports []benchPathsReport
-	err := onEngines(dir, clickhouseURL, func(engine string, data dataFlags) error {
-		r, err := benchPathsOn(ctx, engine, data, events, runs)
-		reports = append(reports, r)
-		return err
+	reports, err := onEngines(dir, clickhouseURL, func(engine string, data dataFlags) (benchPathsReport, error) {
+		return benchPathsOn(ctx, engine, data, events, runs)
 	})
 	if err != nil {
 		return err
