@@ -233,6 +233,7 @@ func TestMembers(t *testing.T) {
 		{`[{"a":1}]`, `[]`, `[]`},
 		{`null`, `[]`, `[]`},
 		{``, `[]`, `[]`},
+		{`{"q":"a\"b","bad":"x` + "\xff" + `"}`, `[bad q]`, "[\"x\ufffd\" \"a\\\"b\"]"},
 	}
 	for _, tt := range tests {
 		names, texts := Members([]byte(tt.object))
