@@ -24,6 +24,14 @@ const (
 // eventTypes are the types an event filter may name.
 var eventTypes = []string{"track", "page", "screen", "identify", "group", "alias"}
 
+// EventReader is what the event endpoints read: the export in storage
+// order, and pages of events newest first.
+type EventReader interface {
+	ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error
+	Events(ctx context.Context, q report.EventQuery, fn func(e *report.StoredEvent) error) (report.EventCursor, error)
+	Rejections(ctx context.Context, projectID string, fn func(r *waymark.Rejection) error) error
+}
+
 // events answers GET /api/v1/events: without parameters the export, every
 // event as NDJSON in storage order; with them, the events they filter, in
 // storage order or, as JSON pages, newest first.

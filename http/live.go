@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -21,6 +22,13 @@ const (
 	liveRetry       = 2 * time.Second
 	liveRetryFailed = 30 * time.Second
 )
+
+// LiveReader is what the live stream reads: where the stream starts, and
+// the events stored after a mark.
+type LiveReader interface {
+	LiveStart(ctx context.Context, f report.EventFilter) (report.LiveMark, error)
+	EventsStoredAfter(ctx context.Context, f report.EventFilter, mark report.LiveMark, fn func(e *report.StoredEvent) error) (report.LiveMark, error)
+}
 
 // liveEvents answers GET /api/v1/events/live: Server-Sent Events, one
 // event a message, each new stored event of the filter as its export line,

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/waymark-analytics/waymark"
@@ -12,6 +13,14 @@ const (
 	maxPersonPage       = 100
 	defaultTimelinePage = 50
 )
+
+// PersonFinder is what the person endpoints read: persons found by an id
+// or a trait, a person's profile, and a group's.
+type PersonFinder interface {
+	SearchPersons(ctx context.Context, projectID, text string, limit int) ([]waymark.PersonSummary, error)
+	Person(ctx context.Context, projectID, distinctID string) (waymark.Person, error)
+	Group(ctx context.Context, projectID, groupID string) (waymark.GroupProfile, error)
+}
 
 // searchPersons answers GET /api/v1/persons?q=TEXT&limit=N: persons by any
 // of their ids or identify trait values, or the most recently seen.

@@ -21,21 +21,17 @@ type EventWriter interface {
 	Write(ctx context.Context, events []waymark.Event, rejections []waymark.Rejection) (duplicate []bool, err error)
 }
 
-// Store is what the query API reads; reports read it as a report.Dataset.
+// Store is what the query API reads, each family of endpoints through the
+// interface declared beside them; reports read it as a report.Source.
 type Store interface {
 	report.Source
-	SchemaStore
+	report.OverviewSource
 	Ping(ctx context.Context) error
 	Projects(ctx context.Context) ([]waymark.Project, error)
-	ExportEvents(ctx context.Context, projectID string, fn func(e *waymark.Event, personID string) error) error
-	Events(ctx context.Context, q report.EventQuery, fn func(e *report.StoredEvent) error) (report.EventCursor, error)
-	EventsStoredAfter(ctx context.Context, f report.EventFilter, mark report.LiveMark, fn func(e *report.StoredEvent) error) (report.LiveMark, error)
-	LiveStart(ctx context.Context, f report.EventFilter) (report.LiveMark, error)
-	SearchPersons(ctx context.Context, projectID, text string, limit int) ([]waymark.PersonSummary, error)
-	report.OverviewSource
-	Rejections(ctx context.Context, projectID string, fn func(r *waymark.Rejection) error) error
-	Person(ctx context.Context, projectID, distinctID string) (waymark.Person, error)
-	Group(ctx context.Context, projectID, groupID string) (waymark.GroupProfile, error)
+	SchemaStore
+	EventReader
+	LiveReader
+	PersonFinder
 	JourneyStore
 	SpendStore
 }
