@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -47,9 +48,13 @@ func Start(t testing.TB) *Browser {
 		}
 		t.Skip(msg)
 	}
+	// Chromium leaves a directory of its own in TMPDIR (its singleton
+	// socket) when it is stopped; in the test's, the test removes it.
+	tmp := t.TempDir()
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(path),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(filepath.Join(tmp, "profile")),
+		chromedp.Env("TMPDIR="+tmp),
 		chromedp.Headless,
 		chromedp.NoSandbox, // root in containers and CI, where the sandbox cannot start
 		chromedp.DisableGPU,
