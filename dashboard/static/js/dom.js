@@ -99,6 +99,14 @@ function count(name, delta) {
   document.body.dataset[name] = String(Number(document.body.dataset[name] ?? 0) + delta);
 }
 
+// showProblems shows in box what is wrong with the page's URL and, when
+// anything is, empties results: it tells whether the page can go on.
+export function showProblems(box, results, problems) {
+  show(box, problems.length ? problemsNote(problems) : null);
+  if (problems.length) show(results);
+  return problems.length === 0;
+}
+
 // problemsNote lists what is wrong with a page's URL.
 export function problemsNote(problems) {
   return h('div', { class: 'error', role: 'alert' },

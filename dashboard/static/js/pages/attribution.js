@@ -6,7 +6,7 @@
 // (conversions or revenue, what the chart and the first table show), from,
 // to.
 import * as api from '../api.js';
-import { h, show, fill, problemsNote, figures, emptyNote } from '../dom.js';
+import { h, show, fill, figures, emptyNote, showProblems } from '../dom.js';
 import * as fmt from '../format.js';
 import { Params, navigate, onState } from '../state.js';
 import { dateRange } from '../daterange.js';
@@ -118,11 +118,7 @@ function render() {
   const { state: s, problems } = read();
   current = s;
   sync(s);
-  show(problemsBox, problems.length ? problemsNote(problems) : null);
-  if (problems.length) {
-    show(results);
-    return;
-  }
+  if (!showProblems(problemsBox, results, problems)) return;
   if (!s.conversion) {
     fill(results, async () => [emptyNote('Name a conversion and the field that earns its credit, then ', h('strong', {}, 'Show attribution'), '.'),
       await suggestions()]);

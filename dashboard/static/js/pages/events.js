@@ -2,7 +2,7 @@
 // conditions (where, repeated JSON), a page at a time (before); new events
 // that match show live at the top while the newest page is shown.
 import * as api from '../api.js';
-import { h, show, fill, problemsNote } from '../dom.js';
+import { h, show, fill, showProblems } from '../dom.js';
 import { Params, navigate, onState } from '../state.js';
 import { eventsTable, pager } from '../eventlist.js';
 import { livePanel } from '../live.js';
@@ -60,11 +60,7 @@ function render() {
     where.replaceWith(fresh);
     where = fresh;
   }
-  show(problemsBox, problems.length ? problemsNote(problems) : null);
-  if (problems.length) {
-    show(results);
-    return;
-  }
+  if (!showProblems(problemsBox, results, problems)) return;
   showLive(s);
   fill(results, async () => {
     const r = await api.get('/api/v1/events', {

@@ -4,7 +4,7 @@
 // "step" to narrow one step), window, order, countBy, breakdown, trend, from,
 // to, and the drill-down: persons=STEP:OUTCOME, group, offset.
 import * as api from '../api.js';
-import { h, show, fill, problemsNote, personLink, figures, emptyNote } from '../dom.js';
+import { h, show, fill, personLink, figures, emptyNote, showProblems } from '../dom.js';
 import * as fmt from '../format.js';
 import { Params, navigate, onState } from '../state.js';
 import { dateRange, toTime } from '../daterange.js';
@@ -168,11 +168,7 @@ function render() {
   const { state: s, problems } = read();
   current = s;
   sync(s);
-  show(problemsBox, problems.length ? problemsNote(problems) : null);
-  if (problems.length) {
-    show(results);
-    return;
-  }
+  if (!showProblems(problemsBox, results, problems)) return;
   if (s.steps.length < 2) {
     fill(results, async () => [emptyNote('Pick two or more steps, then ', h('strong', {}, 'Show funnel'), '.'), await suggestions()]);
     return;

@@ -1,7 +1,7 @@
 // /journeys/{id}: a saved journey's map for a date range (from, to), and
 // with mode=edit its editor.
 import * as api from '../api.js';
-import { h, show, fill, main, problemsNote, errorNote } from '../dom.js';
+import { h, show, fill, main, errorNote, showProblems } from '../dom.js';
 import { Params, navigate, onState } from '../state.js';
 import { dateRange } from '../daterange.js';
 import { journeyMap } from '../journeymap.js';
@@ -50,11 +50,7 @@ function render() {
   const { s, problems } = read();
   state = { from: s.from, to: s.to };
   range.set(s);
-  show(problemsBox, problems.length ? problemsNote(problems) : null);
-  if (problems.length) {
-    show(results);
-    return;
-  }
+  if (!showProblems(problemsBox, results, problems)) return;
   if (s.mode === 'edit') {
     range.el.hidden = true;
     show(actions);

@@ -3,7 +3,7 @@
 // top channels, campaigns, pages and events, conversions of a goal event
 // (goal), and the live stream of new events.
 import * as api from '../api.js';
-import { h, show, fill, problemsNote, figures } from '../dom.js';
+import { h, fill, figures, showProblems } from '../dom.js';
 import * as fmt from '../format.js';
 import { Params, navigate, onState } from '../state.js';
 import { dateRange, lastDays } from '../daterange.js';
@@ -44,11 +44,7 @@ function render() {
   range.set(s.from || s.to ? s : shown);
   form.interval.value = s.interval;
   form.goal.value = s.goal;
-  show(problemsBox, problems.length ? problemsNote(problems) : null);
-  if (problems.length) {
-    show(results);
-    return;
-  }
+  if (!showProblems(problemsBox, results, problems)) return;
   fill(results, async () => overview(s, await api.get('/api/v1/overview', {
     from: shown.from, to: shown.to, interval: s.interval, goal: s.goal,
   })), 'Loading the overview');

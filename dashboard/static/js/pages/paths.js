@@ -6,7 +6,7 @@
 // sessionGap, compare (a conversion event), group, from, to, and the
 // drill-down: persons=STEP:NODE, next, dropOff, offset.
 import * as api from '../api.js';
-import { h, show, fill, problemsNote, personLink, figures, emptyNote, download } from '../dom.js';
+import { h, show, fill, personLink, figures, emptyNote, download, showProblems } from '../dom.js';
 import * as fmt from '../format.js';
 import { Params, navigate, onState } from '../state.js';
 import { dateRange, toTime } from '../daterange.js';
@@ -184,11 +184,7 @@ function render() {
   const { state: s, problems } = read();
   current = s;
   sync(s);
-  show(problemsBox, problems.length ? problemsNote(problems) : null);
-  if (problems.length) {
-    show(results);
-    return;
-  }
+  if (!showProblems(problemsBox, results, problems)) return;
   if (!s.start && !s.end) {
     fill(results, async () => [emptyNote('Pick a start event, an end event or both, then ', h('strong', {}, 'Show paths'), '.'), await suggestion()]);
     return;
