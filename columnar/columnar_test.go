@@ -112,6 +112,11 @@ var query = report.Query{ProjectID: "p", From: t0.Add(10 * time.Minute), Breakdo
 		{Where: []report.Condition{{Field: "person.tier", Op: report.Equals, Value: "gold"}}},
 	}}
 
+// reference is what the index over s must answer.
+func (s *store) reference() *report.Reference {
+	return &report.Reference{Events: s.events, PersonOf: s.graph.Person}
+}
+
 func hits(t *testing.T, src report.Source) string {
 	t.Helper()
 	var persons []string
@@ -161,7 +166,7 @@ func testAgreesWithReference(t *testing.T, chunk int) {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	src := &store{graph: identity.NewGraph()}
-	ref := func() string { return hits(t, &report.Reference{Events: src.events, PersonOf: src.graph.Person}) }
+	ref := func() string { return hits(t, src.reference()) }
 	dir := t.TempDir()
 	x := open(t, dir, src, 17)
 	events := randomEvents(rng, 600)
@@ -256,7 +261,7 @@ func TestIndexBehindItsStore(t *testing.T) {
 	x = open(t, dir, restored, 10)
 	defer x.Close()
 	restored.write(t, x, randomEvents(rng, 15)...)
-	if got, want := hits(t, x), hits(t, &report.Reference{Events: restored.events, PersonOf: restored.graph.Person}); got != want {
+	if got, want := hits(t, x), hits(t, restored.reference()); got != want {
 		t.Fatalf("after the store went back:\n got %s\nwant %s", got, want)
 	}
 }
@@ -286,7 +291,7 @@ func TestMergesWhenWorthIt(t *testing.T) {
 	}
 	x = open(t, dir, src, 50)
 	defer x.Close()
-	if got, want := hits(t, x), hits(t, &report.Reference{Events: src.events, PersonOf: src.graph.Person}); got != want {
+	if got, want := hits(t, x), hits(t, src.reference()); got != want {
 		t.Fatalf("after the restart:\n got %s\nwant %s", got, want)
 	}
 }
@@ -325,7 +330,7 @@ func TestFailedMergeWaits(t *testing.T) {
 	if merging || !retryAt.After(time.Now()) {
 		t.Fatalf("after a failed merge: merging %v, retry at %v; want a wait", merging, retryAt)
 	}
-	if got, want := hits(t, x), hits(t, &report.Reference{Events: src.events, PersonOf: src.graph.Person}); got != want {
+	if got, want := hits(t, x), hits(t, src.reference()); got != want {
 		t.Fatalf("after a failed merge:\n got %s\nwant %s", got, want)
 	}
 }
@@ -366,7 +371,7 @@ func TestReportsDuringMerges(t *testing.T) {
 	close(done)
 	wg.Wait()
 	waitForMerges(x)
-	if got, want := hits(t, x), hits(t, &report.Reference{Events: src.events, PersonOf: src.graph.Person}); got != want {
+	if got, want := hits(t, x), hits(t, src.reference()); got != want {
 		t.Fatalf("after the merges:\n got %s\nwant %s", got, want)
 	}
 }
@@ -400,7 +405,7 @@ func TestReleasedPagesReadAgain(t *testing.T) {
 	x = open(t, dir, src, 1_000_000)
 	defer x.Close()
 	x.chunkPersons = 3
-	want := hits(t, &report.Reference{Events: src.events, PersonOf: src.graph.Person})
+	want := hits(t, src.reference())
 	for run := range 3 {
 		if got := hits(t, x); got != want {
 			t.Fatalf("run %d:\n got %s\nwant %s", run, got, want)
