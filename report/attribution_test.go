@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,48 +27,42 @@ import (
 // Every case also checks that each model's conversions add up to the
 // conversions and its revenue to the revenue.
 func TestAttributionCases(t *testing.T) {
-	files, _ := filepath.Glob("testdata/attribution/*.txt")
-	if len(files) == 0 {
-		t.Fatal("no cases")
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
-			var a Attribution
-			c := &funnelCase{}
-			var spend []SpendImport
-			c.expects = readCaseLines(t, file, func(_ int, kind, rest string) error {
-				switch kind {
-				case "attribution":
-					return json.Unmarshal([]byte(rest), &a)
-				case "event", "identify":
-					e, err := caseEvent(kind, strings.Fields(rest), len(c.events))
-					c.events = append(c.events, e)
-					return err
-				case "spend":
-					f := strings.Fields(rest)
-					if len(f) != 4 {
-						return fmt.Errorf("spend FIELD VALUE DAY AMOUNT")
-					}
-					day, err1 := time.Parse(time.DateOnly, f[2])
-					amount, err2 := strconv.ParseFloat(f[3], 64)
-					spend = append(spend, SpendImport{ProjectID: "p", Rows: []SpendRow{{Field: Field(f[0]), Value: f[1], Day: day, Amount: amount}}})
-					return errors.Join(err1, err2)
+	eachCaseFile(t, "testdata/attribution", func(t *testing.T, file string) {
+		var a Attribution
+		c := &funnelCase{}
+		var spend []SpendImport
+		c.expects = readCaseLines(t, file, func(_ int, kind, rest string) error {
+			switch kind {
+			case "attribution":
+				return json.Unmarshal([]byte(rest), &a)
+			case "event", "identify":
+				e, err := caseEvent(kind, strings.Fields(rest), len(c.events))
+				c.events = append(c.events, e)
+				return err
+			case "spend":
+				f := strings.Fields(rest)
+				if len(f) != 4 {
+					return fmt.Errorf("spend FIELD VALUE DAY AMOUNT")
 				}
-				return fmt.Errorf("unknown line kind %q", kind)
-			})
-			src := c.source()
-			src.SpendImports = spend
-			r, err := RunAttribution(context.Background(), src, "p", a)
-			if err != nil {
-				t.Fatal(err)
+				day, err1 := time.Parse(time.DateOnly, f[2])
+				amount, err2 := strconv.ParseFloat(f[3], 64)
+				spend = append(spend, SpendImport{ProjectID: "p", Rows: []SpendRow{{Field: Field(f[0]), Value: f[1], Day: day, Amount: amount}}})
+				return errors.Join(err1, err2)
 			}
-			checkExpectations(t, r, c.expects)
-			checkCreditsAddUp(t, r)
-			samePartitioned(t, src, func(src Dataset) (any, error) {
-				return RunAttribution(context.Background(), src.(AttributionData), "p", a)
-			})
+			return fmt.Errorf("unknown line kind %q", kind)
 		})
-	}
+		src := c.source()
+		src.SpendImports = spend
+		r, err := RunAttribution(context.Background(), src, "p", a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkExpectations(t, r, c.expects)
+		checkCreditsAddUp(t, r)
+		samePartitioned(t, src, func(src Dataset) (any, error) {
+			return RunAttribution(context.Background(), src.(AttributionData), "p", a)
+		})
+	})
 }
 
 // checkCreditsAddUp fails unless every model's conversions add up to the

@@ -34,33 +34,27 @@ import (
 // Events are stored in the order of the file, which may differ from their
 // times. PERSON is the anonymousId, or the userId if it starts with "u:".
 func TestFunnelCases(t *testing.T) {
-	files, _ := filepath.Glob("testdata/funnels/*.txt")
-	if len(files) == 0 {
-		t.Fatal("no cases")
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
-			c := readCase(t, file)
-			r, err := RunFunnel(context.Background(), c.source(), "p", c.funnel)
+	eachCaseFile(t, "testdata/funnels", func(t *testing.T, file string) {
+		c := readCase(t, file)
+		r, err := RunFunnel(context.Background(), c.source(), "p", c.funnel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkExpectations(t, r, c.expects)
+		samePartitioned(t, c.source(), func(src Dataset) (any, error) { return RunFunnel(context.Background(), src, "p", c.funnel) })
+		for _, d := range c.drills {
+			samePartitioned(t, c.source(), func(src Dataset) (any, error) {
+				return FunnelPersons(context.Background(), src, "p", c.funnel, d.drill)
+			})
+			page, err := FunnelPersons(context.Background(), c.source(), "p", c.funnel, d.drill)
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkExpectations(t, r, c.expects)
-			samePartitioned(t, c.source(), func(src Dataset) (any, error) { return RunFunnel(context.Background(), src, "p", c.funnel) })
-			for _, d := range c.drills {
-				samePartitioned(t, c.source(), func(src Dataset) (any, error) {
-					return FunnelPersons(context.Background(), src, "p", c.funnel, d.drill)
-				})
-				page, err := FunnelPersons(context.Background(), c.source(), "p", c.funnel, d.drill)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got := strings.Join(page.Persons, " "); got != d.want || page.Total != len(page.Persons) {
-					t.Errorf("line %d: persons %q (total %d), want %q", d.line, got, page.Total, d.want)
-				}
+			if got := strings.Join(page.Persons, " "); got != d.want || page.Total != len(page.Persons) {
+				t.Errorf("line %d: persons %q (total %d), want %q", d.line, got, page.Total, d.want)
 			}
-		})
-	}
+		}
+	})
 }
 
 // checkExpectations compares parts of a result's JSON with expectations.
@@ -302,4 +296,17 @@ func sameJSON(a, b any) bool {
 		return true
 	}
 	return fmt.Sprint(a) == fmt.Sprint(b)
+}
+
+// eachCaseFile runs fn on every case file (*.txt) in dir, as a subtest
+// named after the file; a dir without any fails.
+func eachCaseFile(t *testing.T, dir string, fn func(t *testing.T, file string)) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if len(files) == 0 {
+		t.Fatal("no cases in " + dir)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) { fn(t, file) })
+	}
 }

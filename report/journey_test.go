@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,22 +19,16 @@ import (
 //	path PERSONS SECONDS EVENT...   (each of PERSONS new persons does the events, SECONDS apart)
 //	expect PATH JSON                (as in funnel cases)
 func TestJourneyCases(t *testing.T) {
-	files, _ := filepath.Glob("testdata/journeys/*.txt")
-	if len(files) == 0 {
-		t.Fatal("no cases")
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
-			j, events, expects := readJourneyCase(t, file)
-			src := &Reference{Events: events, PersonOf: func(id string) string { return id }}
-			r, err := RunJourney(context.Background(), src, "p", j, JourneyRange{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkExpectations(t, r, expects)
-			samePartitioned(t, src, func(src Dataset) (any, error) { return RunJourney(context.Background(), src, "p", j, JourneyRange{}) })
-		})
-	}
+	eachCaseFile(t, "testdata/journeys", func(t *testing.T, file string) {
+		j, events, expects := readJourneyCase(t, file)
+		src := &Reference{Events: events, PersonOf: func(id string) string { return id }}
+		r, err := RunJourney(context.Background(), src, "p", j, JourneyRange{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkExpectations(t, r, expects)
+		samePartitioned(t, src, func(src Dataset) (any, error) { return RunJourney(context.Background(), src, "p", j, JourneyRange{}) })
+	})
 }
 
 func readJourneyCase(t *testing.T, file string) (Journey, []waymark.Event, []expectation) {

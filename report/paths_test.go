@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,95 +23,89 @@ import (
 //
 // Every result is also checked to add up (checkPathsAddUp).
 func TestPathsCases(t *testing.T) {
-	files, _ := filepath.Glob("testdata/paths/*.txt")
-	if len(files) == 0 {
-		t.Fatal("no cases")
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
-			var def Paths
-			c := &funnelCase{}
-			type drillCase struct {
-				line  int
-				drill PathsDrill
-				want  string
-			}
-			type funnelCase struct {
-				line int
-				path []string
-				want any
-			}
-			var drills []drillCase
-			var funnels []funnelCase
-			c.expects = readCaseLines(t, file, func(n int, kind, rest string) error {
-				switch kind {
-				case "paths":
-					return DecodeJSON([]byte(rest), &def)
-				case "event", "identify":
-					e, err := caseEvent(kind, strings.Fields(rest), len(c.events))
-					c.events = append(c.events, e)
+	eachCaseFile(t, "testdata/paths", func(t *testing.T, file string) {
+		var def Paths
+		c := &funnelCase{}
+		type drillCase struct {
+			line  int
+			drill PathsDrill
+			want  string
+		}
+		type funnelCase struct {
+			line int
+			path []string
+			want any
+		}
+		var drills []drillCase
+		var funnels []funnelCase
+		c.expects = readCaseLines(t, file, func(n int, kind, rest string) error {
+			switch kind {
+			case "paths":
+				return DecodeJSON([]byte(rest), &def)
+			case "event", "identify":
+				e, err := caseEvent(kind, strings.Fields(rest), len(c.events))
+				c.events = append(c.events, e)
+				return err
+			case "drill":
+				dec := json.NewDecoder(strings.NewReader(rest))
+				var d PathsDrill
+				if err := dec.Decode(&d); err != nil {
 					return err
-				case "drill":
-					dec := json.NewDecoder(strings.NewReader(rest))
-					var d PathsDrill
-					if err := dec.Decode(&d); err != nil {
-						return err
-					}
-					rest = strings.TrimSpace(rest[dec.InputOffset():])
-					if rest == "-" {
-						rest = ""
-					}
-					drills = append(drills, drillCase{n, d, rest})
-					return nil
-				case "funnel":
-					dec := json.NewDecoder(strings.NewReader(rest))
-					f := funnelCase{line: n}
-					if err := dec.Decode(&f.path); err != nil {
-						return err
-					}
-					if err := dec.Decode(&f.want); err != nil {
-						return err
-					}
-					funnels = append(funnels, f)
-					return nil
 				}
-				return fmt.Errorf("unknown line kind %q", kind)
-			})
-			r, err := RunPaths(context.Background(), c.source(), "p", def)
-			if err != nil {
-				t.Fatal(err)
+				rest = strings.TrimSpace(rest[dec.InputOffset():])
+				if rest == "-" {
+					rest = ""
+				}
+				drills = append(drills, drillCase{n, d, rest})
+				return nil
+			case "funnel":
+				dec := json.NewDecoder(strings.NewReader(rest))
+				f := funnelCase{line: n}
+				if err := dec.Decode(&f.path); err != nil {
+					return err
+				}
+				if err := dec.Decode(&f.want); err != nil {
+					return err
+				}
+				funnels = append(funnels, f)
+				return nil
 			}
-			checkExpectations(t, r, c.expects)
-			if err := checkPathsAddUp(def, r); err != nil {
-				t.Error(err)
-			}
-			samePartitioned(t, c.source(), func(src Dataset) (any, error) { return RunPaths(context.Background(), src, "p", def) })
-			for _, d := range drills {
-				samePartitioned(t, c.source(), func(src Dataset) (any, error) {
-					return PathsPersons(context.Background(), src, "p", def, d.drill)
-				})
-				page, err := PathsPersons(context.Background(), c.source(), "p", def, d.drill)
-				if err != nil {
-					t.Fatalf("line %d: %v", d.line, err)
-				}
-				if got := strings.Join(page.Persons, " "); got != d.want || page.Total != len(page.Persons) {
-					t.Errorf("line %d: persons %q (total %d), want %q", d.line, got, page.Total, d.want)
-				}
-			}
-			for _, f := range funnels {
-				got, err := FunnelOfPath(def, f.path)
-				if err != nil {
-					t.Fatalf("line %d: %v", f.line, err)
-				}
-				b, _ := json.Marshal(got)
-				var v any
-				json.Unmarshal(b, &v)
-				if !sameJSON(v, f.want) {
-					t.Errorf("line %d: funnel of %v =\n%s", f.line, f.path, b)
-				}
-			}
+			return fmt.Errorf("unknown line kind %q", kind)
 		})
-	}
+		r, err := RunPaths(context.Background(), c.source(), "p", def)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkExpectations(t, r, c.expects)
+		if err := checkPathsAddUp(def, r); err != nil {
+			t.Error(err)
+		}
+		samePartitioned(t, c.source(), func(src Dataset) (any, error) { return RunPaths(context.Background(), src, "p", def) })
+		for _, d := range drills {
+			samePartitioned(t, c.source(), func(src Dataset) (any, error) {
+				return PathsPersons(context.Background(), src, "p", def, d.drill)
+			})
+			page, err := PathsPersons(context.Background(), c.source(), "p", def, d.drill)
+			if err != nil {
+				t.Fatalf("line %d: %v", d.line, err)
+			}
+			if got := strings.Join(page.Persons, " "); got != d.want || page.Total != len(page.Persons) {
+				t.Errorf("line %d: persons %q (total %d), want %q", d.line, got, page.Total, d.want)
+			}
+		}
+		for _, f := range funnels {
+			got, err := FunnelOfPath(def, f.path)
+			if err != nil {
+				t.Fatalf("line %d: %v", f.line, err)
+			}
+			b, _ := json.Marshal(got)
+			var v any
+			json.Unmarshal(b, &v)
+			if !sameJSON(v, f.want) {
+				t.Errorf("line %d: funnel of %v =\n%s", f.line, f.path, b)
+			}
+		}
+	})
 }
 
 // checkPathsAddUp checks that nothing is lost from one step to the next:
